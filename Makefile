@@ -1,0 +1,41 @@
+# The two commands of the quick start: `make run` and `make test`. Both are idempotent and work
+# as root or through sudo; they install only what is missing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+#: Debian packages: virtual display and software OpenGL for Kivy, speech, smart-card stack,
+#: MQTT broker, browser for the dashboard tests, and what builds pyscard.
+APT_PACKAGES := python3-venv python3-dev gcc xvfb xauth libgl1-mesa-dri libmtdev1 espeak-ng \
+	pcscd libpcsclite-dev swig vsmartcard-vpcd mosquitto chromium chromium-driver
+
+.PHONY: run test system-deps venv benchmark lint
+
+run: system-deps $(VENV)/.installed
+	$(VENV)/bin/kiosk run --demo
+
+test: system-deps $(VENV)/.installed
+	$(VENV)/bin/python -m pytest
+
+benchmark: system-deps $(VENV)/.installed
+	$(VENV)/bin/python benchmarks/run_all.py
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --upgrade pip
+	$(VENV)/bin/python -m pip install -q -e '.[test]'
+	@touch $@

@@ -1,0 +1,1 @@
+"""Accessibility library: speech, themes and contrast, text scale, pictograms, languages."""

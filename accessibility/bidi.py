@@ -1,0 +1,29 @@
+"""Right-to-left display: Arabic letters joined (reshaped) and put in visual order for drawing."""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+
+from arabic_reshaper import reshape
+from bidi import get_display
+
+#: A font with Arabic (and its presentation forms) and Latin: Noto Sans Arabic (OFL 1.1).
+#: A variable font: renderers without variation support draw its default (regular) instance.
+ARABIC_FONT = str(files("fontpkg_noto_sans_arabic") / "files" / "NotoSansArabic[wdth,wght].ttf")
+
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def needs_shaping(text: str) -> bool:
+    return bool(_ARABIC.search(text))
+
+
+def for_display(text: str) -> str:
+    """Text ready for a left-to-right renderer; unchanged when it holds no Arabic letter.
+
+    For display only: never feed the result to a text input or to speech.
+    """
+    if not needs_shaping(text):
+        return text
+    return get_display(reshape(text))

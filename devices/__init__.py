@@ -1,0 +1,1 @@
+"""Device library: receipt printer (ESC/POS) and identity-card reader, each with a simulator."""

@@ -1,0 +1,42 @@
+"""Help requests: a citizen pressed "Appeler un conseiller"; the channel tells the mediators."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HelpRequest:
+    """Anonymous: which kiosk, which screen and procedure, why. Never who."""
+
+    kiosk_id: str
+    screen: str
+    procedure_id: str | None
+    reason: str  #: "help_button", "not_found", "device_fault"...
+
+
+class HelpChannel(Protocol):
+    """Sends help requests; must not block the caller (the UI thread calls it)."""
+
+    def request_help(self, request: HelpRequest) -> None: ...
+
+
+class LoggedHelpChannel:
+    """The demo channel: help requests go to the log and are kept for inspection."""
+
+    def __init__(self) -> None:
+        self.sent: list[HelpRequest] = []
+
+    def request_help(self, request: HelpRequest) -> None:
+        self.sent.append(request)
+        logger.info(
+            "help requested at kiosk %s, screen %s, procedure %s (%s)",
+            request.kiosk_id,
+            request.screen,
+            request.procedure_id,
+            request.reason,
+        )

@@ -1,0 +1,136 @@
+"""The site configuration (TOML), validated with one clear message per bad key."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from accessibility.languages import LANGUAGE_NAMES
+
+#: The configuration used by `kiosk run --demo` and by tests: a fictitious France Services point.
+DEMO_CONFIG = Path(__file__).parent / "content" / "demo-site.toml"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file and the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Place(_Section):
+    """A place a citizen may be sent to: this site, the mairie, the CAF office..."""
+
+    name: str
+    address: str
+    hours: list[str] = []
+    appointment: str = ""
+    phone: str = ""
+
+
+class Languages(_Section):
+    offered: Annotated[list[str], Field(min_length=1)] = ["fr"]
+    default: str = "fr"
+
+    @field_validator("offered")
+    @classmethod
+    def _known(cls, offered: list[str]) -> list[str]:
+        unknown = [code for code in offered if code not in LANGUAGE_NAMES]
+        if unknown:
+            raise ValueError(f"unknown language {unknown}; known: {', '.join(LANGUAGE_NAMES)}")
+        if "fr" not in offered:
+            raise ValueError("French ('fr') must be offered: every text falls back to it")
+        return offered
+
+
+class Timeouts(_Section):
+    #: Seconds without a touch or key before the "are you still there?" warning.
+    idle_seconds: Annotated[int, Field(ge=30, le=3600)] = 90
+    #: Seconds the warning stays before the session is wiped (WCAG 2.2.1: at least 20).
+    warning_seconds: Annotated[int, Field(ge=20, le=600)] = 30
+    #: How many times "Je suis encore là" may extend the session (WCAG 2.2.1: at least 10).
+    max_extensions: Annotated[int, Field(ge=10, le=1000)] = 20
+
+
+class Printer(_Section):
+    type: Literal["simulated", "escpos-network"] = "simulated"
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 9100
+
+
+class CardReader(_Section):
+    type: Literal["simulated", "none"] = "simulated"
+
+
+class Devices(_Section):
+    printer: Printer = Printer()
+    card_reader: CardReader = CardReader()
+
+
+class Mediator(_Section):
+    #: scrypt hash made with `kiosk pin-hash`; never the PIN itself.
+    pin_hash: Annotated[str, Field(pattern=r"^scrypt\$\d+\$\d+\$\d+\$[0-9a-f]+\$[0-9a-f]+$")]
+    #: Seconds of the long press on the top-left corner that opens the PIN pad.
+    long_press_seconds: Annotated[float, Field(ge=1.5, le=10)] = 3.0
+
+
+class Fleet(_Section):
+    enabled: bool = False
+    broker_host: str = "127.0.0.1"
+    broker_port: Annotated[int, Field(ge=1, le=65535)] = 1883
+
+
+class Display(_Section):
+    fullscreen: bool = True
+    #: Window size when not full screen, e.g. [1080, 1920] for a portrait totem.
+    size: tuple[Annotated[int, Field(ge=320)], Annotated[int, Field(ge=320)]] = (1280, 800)
+
+
+class SiteConfig(_Section):
+    kiosk_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+    site: Place
+    places: dict[str, Place] = {}
+    languages: Languages = Languages()
+    timeouts: Timeouts = Timeouts()
+    devices: Devices = Devices()
+    mediator: Mediator
+    fleet: Fleet = Fleet()
+    display: Display = Display()
+    content_directory: Path | None = None
+
+    def place(self, key: str | None) -> Place | None:
+        """The configured place for a procedure's ``where.place`` key ("site" is this site)."""
+        if key == "site":
+            return self.site
+        return self.places.get(key) if key else None
+
+
+def load_config(path: Path | None = None) -> SiteConfig:
+    """Read and validate a configuration file (the demo one when ``path`` is None)."""
+    path = path or DEMO_CONFIG
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the configuration ({error.strerror})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    try:
+        config = SiteConfig.model_validate(data)
+    except ValidationError as error:
+        lines = [f"{path}: {len(error.errors())} problem(s) in the configuration"]
+        for item in error.errors():
+            key = ".".join(str(part) for part in item["loc"]) or "(top level)"
+            message = item["msg"].removeprefix("Value error, ")
+            if item["type"] == "extra_forbidden":
+                message = "unknown key (check its spelling and section)"
+            lines.append(f"  key `{key}`: {message}")
+        raise ConfigError("\n".join(lines)) from None
+    if config.languages.default not in config.languages.offered:
+        raise ConfigError(f"{path}: key `languages.default`: must be one of languages.offered")
+    if config.content_directory and not config.content_directory.is_absolute():
+        config = config.model_copy(update={"content_directory": path.parent / config.content_directory})
+    return config

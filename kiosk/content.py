@@ -1,0 +1,115 @@
+"""Loads procedure files into a catalogue, refusing invalid files with file and line per error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from kiosk.procedures import THEMES, Procedure
+
+#: The procedures shipped with the kiosk.
+DEFAULT_CONTENT_DIR = Path(__file__).parent / "content" / "procedures"
+
+
+@dataclass(frozen=True)
+class ContentError:
+    """One problem in one content file, located by line (1-based) when it can be."""
+
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Catalogue:
+    """The procedures that loaded, by id, and the errors of the files that did not."""
+
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+
+    def by_theme(self, theme: str) -> list[Procedure]:
+        """The procedures of one life situation, in title order."""
+        found = [p for p in self.procedures.values() if p.theme == theme]
+        return sorted(found, key=lambda procedure: procedure.title["fr"])
+
+    def themes(self) -> list[str]:
+        """The life situations that have at least one procedure, in catalogue order."""
+        used = {procedure.theme for procedure in self.procedures.values()}
+        return [theme for theme in THEMES if theme in used]
+
+
+def _line_of(node: yaml.Node, location: tuple[int | str, ...]) -> int:
+    """The line of the deepest YAML node that ``location`` (a pydantic error path) reaches."""
+    for key in location:
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            child = node.value[key]
+        else:
+            child = None
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + 1
+
+
+def _format_location(location: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for key in location:
+        if isinstance(key, int):
+            parts.append(f"[{key}]")
+        elif not key.startswith(("function-", "json-or-python")):
+            parts.append(f".{key}" if parts else key)
+    return "".join(parts)
+
+
+def load_procedure(path: Path) -> tuple[Procedure | None, list[ContentError]]:
+    """Parse and validate one file; on failure return no procedure and every error found."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [ContentError(path, None, f"cannot read the file: {error}")]
+    try:
+        node = yaml.compose(text)
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        return None, [ContentError(path, line, f"not valid YAML: {error}")]
+    if node is None or not isinstance(data, dict):
+        return None, [ContentError(path, 1, "the file must hold one procedure (a YAML mapping)")]
+    try:
+        procedure = Procedure.model_validate(data)
+    except ValidationError as error:
+        errors = []
+        for item in error.errors():
+            location = tuple(item["loc"])
+            label = _format_location(location) or "procedure"
+            message = item["msg"].removeprefix("Value error, ")
+            errors.append(ContentError(path, _line_of(node, location), f"{label}: {message}"))
+        return None, errors
+    if procedure.id != path.stem:
+        return None, [ContentError(path, 1, f"id '{procedure.id}' must match the file name")]
+    return procedure, []
+
+
+def load_catalogue(directory: Path = DEFAULT_CONTENT_DIR) -> Catalogue:
+    """Load every ``*.yaml`` file of ``directory``; invalid files are refused, the rest load."""
+    catalogue = Catalogue()
+    if not directory.is_dir():
+        catalogue.errors.append(ContentError(directory, None, "no such content directory"))
+        return catalogue
+    for path in sorted(directory.glob("*.yaml")):
+        procedure, errors = load_procedure(path)
+        catalogue.errors.extend(errors)
+        if procedure is not None:
+            catalogue.procedures[procedure.id] = procedure
+    return catalogue

@@ -1,0 +1,360 @@
+"""Renders each place of the journey into a Page view-model, in the citizen's language."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from accessibility.languages import LANGUAGE_NAMES
+from devices.receipt import LineStyle, ReceiptDocument, ReceiptLine, receipt_text
+from kiosk.i18n import localized
+from kiosk.procedures import THEMES
+from kiosk.receipt import place_lines, summary_content
+from kiosk.viewmodels import Action, Line, Mark, Page, spoken_description
+
+if TYPE_CHECKING:
+    from kiosk.controller import KioskController, Location
+
+#: At most six choices on a screen, "Je ne trouve pas" and "Voir d'autres choix" included.
+MAX_CHOICES = 6
+_MARKS = {LineStyle.CHECKED: Mark.OK, LineStyle.MISSING: Mark.MISSING}
+#: Marked lines carry an icon as well as words and colour.
+_MARK_PICTOGRAMS = {Mark.OK: "yes", Mark.MISSING: "no"}
+
+
+def render(kiosk: KioskController, location: Location) -> Page:
+    renderer = _RENDERERS.get(location.name)
+    if renderer is None:
+        raise ValueError(f"no page called '{location.name}'")
+    return renderer(kiosk, location)
+
+
+def _page(kiosk: KioskController, name: str, title: str, lines: list[Line], actions: list[Action],
+          **extra: object) -> Page:
+    tr = kiosk.tr
+    spoken = spoken_description(title, lines, actions, tr("Vos choix :"))
+    progress = str(extra.get("progress", ""))
+    if progress:
+        spoken = progress + ". " + spoken
+    return Page(name=name, title=title, language=kiosk.session.language, spoken=spoken,
+                lines=lines, actions=actions, **extra)  # type: ignore[arg-type]
+
+
+def _home(kiosk: KioskController, location: Location) -> Page:
+    tr = kiosk.tr
+    session = kiosk.session
+    languages = [
+        Action(f"lang_{code}", LANGUAGE_NAMES[code], "language",
+               lambda code=code: kiosk.choose_language(code))
+        for code in kiosk.config.languages.offered
+    ]
+    listening = tr("oui") if session.speech_mode else tr("non")
+    actions = [
+        Action("start", tr("Touchez l'écran pour commencer"), "touch", kiosk.start),
+        Action("listen_toggle", tr("Écouter les instructions : {state}", state=listening), "listen",
+               kiosk.toggle_speech_mode),
+    ]
+    lines = [Line(tr("Cette borne vous aide à faire vos démarches.")),
+             Line(tr("Un conseiller peut aussi vous aider."), "mediator")]
+    return _page(kiosk, "home", tr("Bonjour"), lines, actions, secondary=languages,
+                 pictogram="touch")
+
+
+def _paged(kiosk: KioskController, location: Location, items: list[Action]) -> list[Action]:
+    tr = kiosk.tr
+    not_found = Action("not_found", tr("Je ne trouve pas"), "question",
+                       lambda: kiosk.ask_help("not_found"))
+    if len(items) + 1 <= MAX_CHOICES:
+        return [*items, not_found]
+    per_page = MAX_CHOICES - 2
+    pages = (len(items) + per_page - 1) // per_page
+    start = (location.page % pages) * per_page
+    more = Action("more", tr("Voir d'autres choix"), "more", kiosk.turn_catalogue_page)
+    return [*items[start:start + per_page], more, not_found]
+
+
+def _catalogue(kiosk: KioskController, location: Location) -> Page:
+    tr = kiosk.tr
+    language = kiosk.session.language
+    catalogue = kiosk.catalogue
+    if location.theme is None:
+        items = [
+            Action(f"theme_{theme}", tr(THEMES[theme][0]), THEMES[theme][1],
+                   lambda theme=theme: kiosk.open_theme(theme))
+            for theme in catalogue.themes()
+        ]
+        title, instruction = tr("Votre démarche"), tr("Choisissez un sujet.")
+    else:
+        items = [
+            Action(f"procedure_{p.id}", localized(p.title, language)[0], p.pictogram,
+                   lambda pid=p.id: kiosk.open_procedure(pid, preview=location.preview))
+            for p in catalogue.by_theme(location.theme)
+        ]
+        title, instruction = tr(THEMES[location.theme][0]), tr("Choisissez votre démarche.")
+    return _page(kiosk, "catalogue", title, [Line(instruction)], _paged(kiosk, location, items))
+
+
+def _step(kiosk: KioskController, location: Location) -> Page:
+    tr = kiosk.tr
+    language = kiosk.session.language
+    run = kiosk.session.run
+    assert run is not None
+    step = run.step
+    fell_back = False
+
+    def text(value: dict[str, str]) -> str:
+        nonlocal fell_back
+        result, used_french = localized(value, language)
+        fell_back = fell_back or used_french
+        return result
+
+    lines = [Line(text(step.text))]
+    if step.kind == "question":
+        actions = [
+            Action(f"choice_{choice.id}", text(choice.label), choice.pictogram,
+                   lambda cid=choice.id: kiosk.answer(cid))
+            for choice in step.choices
+        ]
+    elif step.kind == "documents":
+        document = run.document
+        assert document is not None
+        lines.append(Line(text(document.label), document.pictogram))
+        if document.detail:
+            lines.append(Line(text(document.detail)))
+        actions = [
+            Action("doc_yes", tr("Oui, je l'ai"), "yes", lambda: kiosk.answer_document(True)),
+            Action("doc_no", tr("Non, je ne l'ai pas"), "no", lambda: kiosk.answer_document(False)),
+        ]
+    elif step.kind == "where":
+        where, where_fell_back = place_lines(run, kiosk.config, tr, language)
+        fell_back = fell_back or where_fell_back
+        lines += [Line(line, "address" if index == 0 else None) for index, line in enumerate(where)]
+        actions = [Action("continue", tr("Continuer"), "next", kiosk.proceed)]
+    elif step.kind == "identity_card":
+        actions = [
+            Action("no_card", tr("Je n'ai pas ma carte"), "no", kiosk.proceed),
+            Action("continue", tr("Continuer"), "next", kiosk.proceed),
+        ]
+    else:
+        actions = [Action("continue", tr("Continuer"), "next", kiosk.proceed)]
+    number, total = run.progress()
+    return _page(
+        kiosk, "step", text(step.title), lines, actions,
+        pictogram=step.pictogram,
+        progress=tr("Étape {number} sur {total}", number=number, total=total),
+        note=tr("Ce texte existe seulement en français.") if fell_back else "",
+    )
+
+
+def _summary(kiosk: KioskController, location: Location) -> Page:
+    tr = kiosk.tr
+    run = kiosk.session.run
+    assert run is not None
+    content = summary_content(run, kiosk.config, tr, kiosk.session.language)
+    lines: list[Line] = []
+    for section in content.sections:
+        lines.append(Line(section.heading, section.pictogram, Mark.HEADING))
+        for text, style in section.lines:
+            mark = _MARKS.get(style, Mark.NONE)
+            lines.append(Line(text, _MARK_PICTOGRAMS.get(mark), mark))
+    lines.append(Line(content.source))
+    actions = [
+        Action("receipt", tr("Recevoir ce résumé"), "print", kiosk.open_receipt),
+        Action("finish", tr("Terminer"), "end", kiosk.finish),
+    ]
+    return _page(
+        kiosk, "summary", tr("Récapitulatif : {title}", title=content.title), lines, actions,
+        qr_url=content.online_url, qr_caption=content.online_label, pictogram="info",
+        note=tr("Ce texte existe seulement en français.") if content.fell_back else "",
+    )
+
+
+_PRINTER_MESSAGES = {
+    "paper_out": "L'imprimante n'a plus de papier. Regardez le QR code à la place. Un conseiller est prévenu.",
+    "offline": "L'imprimante ne marche pas. Regardez le QR code à la place. Un conseiller est prévenu.",
+    "cover_open": "L'imprimante est ouverte. Regardez le QR code à la place. Un conseiller est prévenu.",
+}
+
+
+def _receipt(kiosk: KioskController, location: Location) -> Page:
+    tr = kiosk.tr
+    run = kiosk.session.run
+    assert run is not None
+    content = summary_content(run, kiosk.config, tr, kiosk.session.language)
+    message = location.message
+    lines = [Line(tr("Vous pouvez imprimer ce résumé."), "print"),
+             Line(tr("Vous pouvez aussi photographier le QR code avec votre téléphone."), "qr")]
+    preview = ""
+    if message == "printed":
+        lines = [Line(tr("Votre papier est imprimé. Prenez-le sous l'écran."), "yes", Mark.OK)]
+        if kiosk.last_receipt is not None and kiosk.config.devices.printer.type == "simulated":
+            preview = receipt_text(kiosk.last_receipt)
+    elif message.startswith("printer:"):
+        lines = [Line(tr(_PRINTER_MESSAGES[message.removeprefix("printer:")]), "warning", Mark.ERROR)]
+    elif message:
+        lines = [Line(message, "print")]
+    actions = [
+        Action("print", tr("Imprimer"), "print", kiosk.print_receipt,
+               enabled=not message.startswith("Impression")),
+        Action("show_qr", tr("Voir le QR code"), "qr", lambda: kiosk.open_receipt(show_qr=True)),
+        Action("finish", tr("Terminer"), "end", kiosk.finish),
+    ]
+    return _page(
+        kiosk, "receipt", tr("Votre résumé"), lines, actions, pictogram="print",
+        qr_url=content.online_url if location.show_qr else None,
+        qr_caption=content.online_label, preview=preview,
+    )
+
+
+def _feedback(kiosk: KioskController, location: Location) -> Page:
+    tr = kiosk.tr
+    faces = [
+        Action("face_3", tr("Content"), "face_happy", lambda: kiosk.give_feedback(3)),
+        Action("face_2", tr("Moyen"), "face_neutral", lambda: kiosk.give_feedback(2)),
+        Action("face_1", tr("Pas content"), "face_sad", lambda: kiosk.give_feedback(1)),
+        Action("skip", tr("Passer"), "skip", lambda: kiosk.give_feedback(None)),
+    ]
+    lines = [Line(tr("Êtes-vous content de la borne ?")), Line(tr("Votre réponse est anonyme."))]
+    return _page(kiosk, "feedback", tr("Votre avis"), lines, faces, pictogram="face_happy")
+
+
+def _help(kiosk: KioskController, location: Location) -> Page:
+    tr = kiosk.tr
+    lines = [Line(tr("Un conseiller va venir vous aider."), "mediator"),
+             Line(tr("Restez près de la borne, s'il vous plaît."))]
+    site = kiosk.config.site
+    if site.phone:
+        lines.append(Line(tr("Vous pouvez aussi appeler le {phone}.", phone=site.phone), "phone"))
+    actions = [Action("help_close", tr("Continuer seul"), "back", kiosk.back)]
+    return _page(kiosk, "help", tr("Appeler un conseiller"), lines, actions, pictogram="help")
+
+
+def _idle(kiosk: KioskController, location: Location) -> Page:
+    tr = kiosk.tr
+    seconds = kiosk.idle.seconds_left(kiosk.clock())
+    lines = [Line(tr("Sans réponse, tout sera effacé dans {seconds} secondes.", seconds=seconds),
+                  "clock"),
+             Line(tr("Touchez le bouton pour continuer."))]
+    actions = [Action("still_here", tr("Je suis encore là"), "touch", kiosk.still_here)]
+    return _page(kiosk, "idle", tr("Êtes-vous encore là ?"), lines, actions, pictogram="clock")
+
+
+def _mediator_pin(kiosk: KioskController, location: Location) -> Page:
+    tr = kiosk.tr
+    locked = kiosk.pin_lock.seconds_locked()
+    if locked > 0:
+        minutes, seconds = divmod(int(locked + 0.999), 60)
+        lines = [Line(tr("Trop d'essais. Réessayez dans {minutes} min {seconds} s.",
+                         minutes=minutes, seconds=seconds), "lock", Mark.ERROR)]
+    elif location.message == "wrong":
+        lines = [Line(tr("Code faux. Il reste {count} essais.", count=kiosk.pin_lock.attempts_left),
+                      "no", Mark.ERROR)]
+    else:
+        lines = [Line(tr("Tapez le code du conseiller."), "lock")]
+    digits = [
+        Action(f"pin_{digit}", digit, "more", lambda digit=digit: kiosk.pin_digit(digit),
+               enabled=locked <= 0)
+        for digit in "1234567890"
+    ]
+    actions = [
+        *digits,
+        Action("pin_clear", tr("Effacer"), "no", kiosk.pin_clear),
+        Action("pin_ok", tr("Valider"), "yes", kiosk.pin_submit, enabled=locked <= 0),
+        Action("pin_cancel", tr("Annuler"), "back", kiosk.close_mediator),
+    ]
+    page = _page(kiosk, "mediator_pin", tr("Espace conseiller"), lines, actions,
+                 pictogram="lock", entry="●" * len(kiosk.pin_entry))
+    # The spoken description never lists the digits' keys one by one, nor the entry.
+    return page
+
+
+def _mediator(kiosk: KioskController, location: Location) -> Page:
+    tr = kiosk.tr
+    messages = {"test_printed": tr("Le ticket de test est imprimé."),
+                "test_failed": tr("Le ticket de test n'a pas pu être imprimé.")}
+    lines = [Line(messages.get(location.message, tr("Que voulez-vous faire ?")), "settings")]
+    actions = [
+        Action("mediator_status", tr("État des appareils"), "settings",
+               lambda: kiosk.mediator_screen("mediator_status")),
+        Action("mediator_test_print", tr("Imprimer un ticket de test"), "print", kiosk.test_print),
+        Action("mediator_reload", tr("Recharger les démarches"), "renew", kiosk.reload_content),
+        Action("mediator_preview", tr("Voir une démarche"), "search",
+               kiosk.open_preview),
+        Action("mediator_end_session", tr("Finir la session en cours"), "end",
+               kiosk.mediator_end_session),
+        Action("mediator_quit", tr("Quitter la borne"), "lock", kiosk.quit),
+        Action("mediator_close", tr("Fermer"), "back", kiosk.close_mediator),
+    ]
+    return _page(kiosk, "mediator", tr("Espace conseiller"), lines, actions, pictogram="settings")
+
+
+def _mediator_preview(kiosk: KioskController, location: Location) -> Page:
+    tr = kiosk.tr
+    language = kiosk.session.language
+    procedures = sorted(kiosk.catalogue.procedures.values(), key=lambda p: p.title["fr"])
+    items = [
+        Action(f"procedure_{p.id}", localized(p.title, language)[0], p.pictogram,
+               lambda pid=p.id: kiosk.open_procedure(pid, preview=True))
+        for p in procedures
+    ]
+    per_page = MAX_CHOICES - 2
+    pages = max(1, (len(items) + per_page - 1) // per_page)
+    start = (location.page % pages) * per_page
+    actions = [*items[start:start + per_page]]
+    if pages > 1:
+        actions.append(Action("more", tr("Voir d'autres choix"), "more", kiosk.turn_catalogue_page))
+    actions.append(Action("mediator_close", tr("Fermer"), "back", kiosk.close_mediator))
+    return _page(kiosk, "mediator_preview", tr("Voir une démarche"),
+                 [Line(tr("Choisissez la démarche à vérifier."))], actions, pictogram="search")
+
+
+def _mediator_status(kiosk: KioskController, location: Location) -> Page:
+    tr = kiosk.tr
+    lines = [Line(f"{name} : {state}", "settings") for name, state in kiosk.device_status()]
+    catalogue = kiosk.catalogue
+    lines.append(Line(tr("Démarches chargées : {count}", count=len(catalogue.procedures)), "document"))
+    lines += [Line(str(error), "warning", Mark.ERROR) for error in catalogue.errors[:5]]
+    if location.message == "reloaded":
+        lines.insert(0, Line(tr("Les démarches sont rechargées."), "yes", Mark.OK))
+    actions = [Action("mediator_back", tr("Retour au menu"), "back",
+                      lambda: kiosk.mediator_screen("mediator"))]
+    return _page(kiosk, "mediator_status", tr("État des appareils"), lines, actions,
+                 pictogram="settings")
+
+
+def bar(kiosk: KioskController) -> list[Action]:
+    """The persistent bar, in the same order and place on every screen."""
+    tr = kiosk.tr
+    on_home = kiosk.location.name == "home"
+    return [
+        Action("bar_home", tr("Accueil"), "home", kiosk.go_home),
+        Action("bar_back", tr("Retour"), "back", kiosk.back, enabled=not on_home),
+        Action("bar_listen", tr("Écouter"), "listen", kiosk.listen),
+        Action("bar_help", tr("Aide"), "help", kiosk.ask_help),
+        Action("bar_bigger", tr("Texte plus grand"), "bigger", kiosk.bigger_text),
+    ]
+
+
+def test_receipt(kiosk: KioskController) -> ReceiptDocument:
+    """The mediator's test ticket: the site's name and the kiosk id, nothing of a citizen."""
+    tr = kiosk.tr
+    return ReceiptDocument(
+        lines=[ReceiptLine(tr("Ticket de test"), LineStyle.TITLE),
+               ReceiptLine(kiosk.config.site.name),
+               ReceiptLine(kiosk.config.kiosk_id)],
+    )
+
+
+_RENDERERS = {
+    "home": _home,
+    "catalogue": _catalogue,
+    "step": _step,
+    "summary": _summary,
+    "receipt": _receipt,
+    "feedback": _feedback,
+    "help": _help,
+    "idle": _idle,
+    "mediator_pin": _mediator_pin,
+    "mediator": _mediator,
+    "mediator_preview": _mediator_preview,
+    "mediator_status": _mediator_status,
+}

@@ -1,0 +1,61 @@
+"""One citizen's session: their choices and settings, kept in memory only and wiped at the end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kiosk.engine import ProcedureRun
+
+#: Text sizes offered by "Texte plus grand", in turn (1.0 = normal, 2.0 = 200 %).
+TEXT_SCALES = (1.0, 1.5, 2.0)
+
+
+@dataclass
+class SessionStatistics:
+    """The anonymous facts about a session that may leave the kiosk (no answer, no identity)."""
+
+    procedure_id: str | None = None
+    completed: bool = False
+    help_requested: bool = False
+    satisfaction: int | None = None
+    features: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Session:
+    """Everything about the current citizen. ``wipe`` leaves nothing of them behind."""
+
+    default_language: str = "fr"
+    language: str = "fr"
+    text_scale: float = 1.0
+    theme: str = "default"
+    speech_mode: bool = False
+    active: bool = False
+    started_at: float = 0.0
+    run: ProcedureRun | None = None
+    #: Values read from an identity card; memory only, never logged or sent.
+    identity: dict[str, str] = field(default_factory=dict)
+    statistics: SessionStatistics = field(default_factory=SessionStatistics)
+
+    def start(self, now: float) -> None:
+        self.active = True
+        self.started_at = now
+
+    def next_text_scale(self) -> float:
+        """Step to the next text size, back to normal after the largest."""
+        index = TEXT_SCALES.index(self.text_scale) if self.text_scale in TEXT_SCALES else 0
+        self.text_scale = TEXT_SCALES[(index + 1) % len(TEXT_SCALES)]
+        self.statistics.features.add("large_text")
+        return self.text_scale
+
+    def wipe(self) -> None:
+        """Forget the citizen: answers, identity data, settings, statistics."""
+        self.identity.clear()
+        self.run = None
+        self.language = self.default_language
+        self.text_scale = 1.0
+        self.theme = "default"
+        self.speech_mode = False
+        self.active = False
+        self.started_at = 0.0
+        self.statistics = SessionStatistics()

@@ -1,0 +1,224 @@
+"""KioskPilot: drives the real kiosk in-process on the current display, as a citizen would."""
+
+from __future__ import annotations
+
+import gc
+import time
+import weakref
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from kiosk.config import SiteConfig, load_config
+
+#: Names of keypad keys accepted by :meth:`KioskPilot.key`.
+KEYPAD = ("up", "down", "left", "right", "enter", "back", "help", "volume_up", "volume_down")
+
+
+class ManualClock:
+    """Monotonic time plus an offset the test moves forward (idle timeouts without waiting)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.offset
+
+
+class KioskPilot:
+    """Runs the real app (real widgets, real Kivy window, simulated devices, recorded speech).
+
+    Needs a display (Xvfb in tests). Touches go through the window's input dispatch like a
+    finger's; the clock can be advanced with :meth:`advance` to test idle timeouts.
+    """
+
+    def __init__(self, size: tuple[int, int] = (1080, 1920), config: SiteConfig | Path | None = None) -> None:
+        self.size = size
+        self.config = config if isinstance(config, SiteConfig) else load_config(config)
+        self.clock = ManualClock()
+        self.kiosk: Any = None
+        self.quit_requested = False
+
+    def __enter__(self) -> KioskPilot:
+        from kivy.base import EventLoop
+        from kivy.core.window import Window
+
+        from accessibility.speech import RecordingEngine
+        from kiosk.app import assemble
+
+        EventLoop.ensure_window()
+        Window.size = self.size
+        self.engine = RecordingEngine()
+        self.kiosk = assemble(
+            self.config, speech_engine=self.engine, clock=self.clock, on_quit=self._on_quit
+        )
+        Window.add_widget(self.kiosk.root)
+        self._window = Window
+        self.wait(0.15)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        root = self.kiosk.root
+        self._window.remove_widget(root)
+        self.kiosk.close()
+        reference = weakref.ref(root)
+        self.kiosk = None
+        del root
+        self.wait(0.05)
+        gc.collect()
+        self.leaked = reference() is not None
+
+    def _on_quit(self) -> None:
+        self.quit_requested = True
+
+    # -- reading the screen ------------------------------------------------------------------
+
+    @property
+    def controller(self) -> Any:
+        return self.kiosk.controller
+
+    @property
+    def screen(self) -> str:
+        """Name of the screen shown: home, catalogue, step, summary, receipt, feedback..."""
+        return self.kiosk.root.manager.current
+
+    def _visible(self, widget: Any) -> bool:
+        from kivy.uix.screenmanager import Screen
+
+        node = widget
+        while node is not None and node is not self._window:
+            if node.opacity == 0 or node.width <= 0 or node.height <= 0:
+                return False
+            if isinstance(node, Screen) and node.manager is not None and node.manager.current_screen is not node:
+                return False
+            node = node.parent
+        x, y = widget.to_window(widget.x, widget.y)
+        return x < self._window.width and y < self._window.height and x + widget.width > 0 and y + widget.height > 0
+
+    def _walk(self) -> list[Any]:
+        return [w for w in self.kiosk.root.walk(restrict=True) if self._visible(w)]
+
+    def texts(self) -> list[str]:
+        """Texts of the visible labels (pictogram glyphs left out), top to bottom."""
+        from kivy.uix.label import Label
+
+        from accessibility.pictograms import ICON_FONT
+
+        labels = [w for w in self._walk() if isinstance(w, Label) and w.text and w.font_name != ICON_FONT]
+        labels.sort(key=lambda w: -w.to_window(w.x, w.top)[1])
+        return [label.text for label in labels]
+
+    def widgets(self) -> list[dict[str, Any]]:
+        """Visible interactive widgets: id, text, x, y, width, height in window pixels."""
+        from screens.widgets import KioskButton
+
+        found = []
+        for widget in self._walk():
+            if isinstance(widget, KioskButton):
+                x, y = widget.to_window(widget.x, widget.y)
+                found.append({"id": widget.action_id, "text": widget.text, "x": x, "y": y,
+                              "width": widget.width, "height": widget.height,
+                              "disabled": widget.disabled, "widget": widget})
+        return found
+
+    def find(self, target: str) -> dict[str, Any]:
+        """The visible widget whose id is ``target``, else the first whose text contains it."""
+        widgets = self.widgets()
+        for item in widgets:
+            if item["id"] == target:
+                return item
+        for item in widgets:
+            if target.lower() in item["text"].lower():
+                return item
+        raise LookupError(f"no visible widget with id or text '{target}' on screen '{self.screen}'")
+
+    @property
+    def spoken(self) -> list[str]:
+        """Utterances that reached the speech engine, oldest first."""
+        self.kiosk.speech.wait_idle(2.0)
+        return [item.text for item in self.engine.said]
+
+    # -- acting ------------------------------------------------------------------------------
+
+    def tap(self, target: str) -> None:
+        """Touch down and up at the centre of the widget ``target`` (id or text)."""
+        item = self.find(target)
+        self.touch(item["x"] + item["width"] / 2, item["y"] + item["height"] / 2)
+
+    def touch(self, x: float, y: float, hold: float = 0.0) -> None:
+        """A finger at window pixel (x, y), held ``hold`` seconds."""
+        from kivy.tests.common import UnitTestTouch
+
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.wait(max(hold, 0.02))
+        touch.touch_up()
+        self.wait(0.05)
+
+    def press_only(self, target: str) -> Any:
+        """Touch down on ``target`` without lifting; returns the touch (call ``touch_up()``)."""
+        from kivy.tests.common import UnitTestTouch
+
+        item = self.find(target)
+        touch = UnitTestTouch(item["x"] + item["width"] / 2, item["y"] + item["height"] / 2)
+        touch.touch_down()
+        self.wait(0.05)
+        return touch
+
+    def key(self, name: str) -> None:
+        """A keypad key: up down left right enter back help volume_up volume_down."""
+        from kiosk.app import KEYS
+
+        if name not in KEYPAD:
+            raise ValueError(f"unknown key '{name}'; keys: {', '.join(KEYPAD)}")
+        code = next(code for code, action in KEYS.items() if action == name)
+        self._window.dispatch("on_key_down", code, 0, None, [])
+        self._window.dispatch("on_key_up", code, 0)
+        self.wait(0.05)
+
+    def wait(self, seconds: float = 0.1) -> None:
+        """Let the app run (frames, clock events, background results) for ``seconds``."""
+        from kivy.base import EventLoop
+
+        end = time.monotonic() + seconds
+        while True:
+            EventLoop.idle()
+            if time.monotonic() >= end:
+                break
+
+    def advance(self, seconds: float) -> None:
+        """Move the kiosk's clock forward (idle timeouts, PIN lockout) and let it react."""
+        self.clock.offset += seconds
+        self.wait(0.35)
+
+    def screenshot(self, path: str | Path) -> Path:
+        """Save what the window shows to ``path`` (PNG), read back while the frame is drawn."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written: list[str] = []
+
+        def capture(window: Any) -> None:
+            # Before the buffers swap, the back buffer holds the frame just drawn.
+            name = str(path.resolve()).replace("{", "{{").replace("}", "}}")
+            written.append(window.screenshot(name=name))
+
+        self.wait(0.05)
+        self._window.bind(on_flip=capture)
+        try:
+            for _ in range(50):
+                self._window.canvas.ask_update()
+                self.wait(0.02)
+                if written:
+                    break
+        finally:
+            self._window.unbind(on_flip=capture)
+        if not written:
+            raise RuntimeError("the window drew no frame to capture")
+        # Window.screenshot adds a counter to the name it is given: move its file to ``path``.
+        Path(written[0]).replace(path)
+        return path

@@ -1,0 +1,73 @@
+"""Plain-Python view-models: what each screen shows and says, with the actions it offers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Mark(Enum):
+    """How a line is marked; always by an icon and by words, never by colour alone."""
+
+    NONE = "none"
+    HEADING = "heading"
+    OK = "ok"  #: a document the citizen has
+    MISSING = "missing"  #: a document the citizen must still find
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    pictogram: str | None = None
+    mark: Mark = Mark.NONE
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button: stable ``id`` for tests and the keypad, words, pictogram, what it does."""
+
+    id: str
+    text: str
+    pictogram: str
+    run: Callable[[], None]
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Page:
+    """One screen's content. ``name`` picks the screen; ``spoken`` is what "Écouter" says."""
+
+    name: str
+    title: str
+    language: str
+    spoken: str
+    lines: list[Line] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    pictogram: str | None = None
+    progress: str = ""
+    #: Shown when a text exists only in French and the citizen chose another language.
+    note: str = ""
+    qr_url: str | None = None
+    qr_caption: str = ""
+    #: Monospace text such as the receipt preview.
+    preview: str = ""
+    #: The masked PIN entry ("● ● ●"), never the digits.
+    entry: str = ""
+    #: Actions shown small, at the edge of the screen (languages on the home screen).
+    secondary: list[Action] = field(default_factory=list)
+
+    def action(self, action_id: str) -> Action:
+        for action in (*self.actions, *self.secondary):
+            if action.id == action_id:
+                return action
+        raise LookupError(action_id)
+
+
+def spoken_description(title: str, lines: list[Line], actions: list[Action], intro: str) -> str:
+    """Title, instruction and choices as one utterance, from the same words as the screen."""
+    parts = [title, *(line.text for line in lines)]
+    if actions:
+        parts.append(intro + " " + ", ".join(action.text for action in actions))
+    return ". ".join(part.rstrip(". ") for part in parts if part) + "."

@@ -1,0 +1,92 @@
+"""The base screen: a header, text lines, an optional QR code and preview, then the actions."""
+
+from __future__ import annotations
+
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import qrcode
+from kivy.core.image import Image as CoreImage
+from kivy.graphics.texture import Texture
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.screenmanager import Screen
+
+from accessibility.bidi import for_display
+from screens.widgets import KioskButton, glyph, make_button, make_line, script_font
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+
+@cache
+def qr_texture(url: str) -> Texture:
+    """The QR code of ``url`` as a texture (made once per URL: the catalogue is small)."""
+    image = qrcode.make(url, box_size=10, border=2)
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    buffer.seek(0)
+    texture = CoreImage(buffer, ext="png").texture
+    texture.mag_filter = "nearest"
+    return texture
+
+
+class PageScreen(Screen):
+    """Draws a page view-model. Subclasses change the arrangement in their .kv, not the logic."""
+
+    style = ObjectProperty(None)
+    title = StringProperty("")
+    title_font = StringProperty("")
+    progress = StringProperty("")
+    note = StringProperty("")
+    glyph = StringProperty("")
+    entry = StringProperty("")
+    preview = StringProperty("")
+    qr_caption = StringProperty("")
+    has_qr = BooleanProperty(False)
+    #: Columns of the action grid (two on wide screens with many choices).
+    columns = NumericProperty(1)
+    #: The first action is drawn as the main one.
+    primary_first = BooleanProperty(False)
+    qr = ObjectProperty(None, allownone=True)
+
+    def show(self, page: Any) -> None:
+        """Replace the content with ``page`` (a kiosk view-model)."""
+        self.title = for_display(page.title)
+        self.title_font = script_font(page.title)
+        self.progress = for_display(page.progress)
+        self.note = for_display(page.note)
+        self.glyph = glyph(page.pictogram)
+        self.entry = page.entry
+        self.preview = page.preview
+        self.qr_caption = for_display(page.qr_caption)
+        self.qr = qr_texture(page.qr_url) if page.qr_url else None
+        self.has_qr = page.qr_url is not None
+        lines = self.ids.lines
+        lines.clear_widgets()
+        for line in page.lines:
+            lines.add_widget(make_line(self.style, line))
+        actions = self.ids.actions
+        actions.clear_widgets()
+        self.columns = self.columns_for(len(page.actions))
+        for index, action in enumerate(page.actions):
+            actions.add_widget(make_button(self.style, action, self.primary_first and index == 0))
+        secondary = self.ids.get("secondary")
+        if secondary is not None:
+            secondary.clear_widgets()
+            for action in page.secondary:
+                secondary.add_widget(make_button(self.style, action))
+
+    def columns_for(self, count: int) -> int:
+        wide = self.width > self.height * 1.2
+        return 2 if wide and count > 3 and self.style.scale < 2 else 1
+
+    def focusables(self) -> list[KioskButton]:
+        """The actionable widgets in reading order, for the keypad."""
+        found: list[KioskButton] = []
+        for container in ("secondary", "actions"):
+            box = self.ids.get(container)
+            if box is not None:
+                found += [w for w in reversed(box.children) if isinstance(w, KioskButton)]
+        return found

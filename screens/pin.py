@@ -1,0 +1,12 @@
+"""The mediator's PIN pad: masked entry, digits in a 3-column grid."""
+
+from __future__ import annotations
+
+from screens.page import PageScreen
+
+
+class PinScreen(PageScreen):
+    """The digits are typed, never shown: the entry draws one dot per digit."""
+
+    def columns_for(self, count: int) -> int:
+        return 3

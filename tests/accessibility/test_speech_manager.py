@@ -1,0 +1,524 @@
+"""Unit tests of the speech queue, with the recording engine standing in for the synthesiser."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from accessibility.speech import (
+    Callback,
+    LanguageChange,
+    Pause,
+    Priority,
+    Rate,
+    RecordingEngine,
+    SaidItem,
+    SilentEngine,
+    SpeechManager,
+    Utterance,
+)
+from accessibility.speech.manager import DEFAULT_RATE, DEFAULT_VOLUME, MAX_RATE, MIN_RATE
+
+#: Long enough that an utterance is certainly still being said when the test interrupts it.
+LONG = 5.0
+#: Upper bound for things that should happen "at once"; generous for a loaded CI machine.
+PROMPTLY = 2.0
+
+
+def durations(**seconds: float):
+    """A RecordingEngine duration function: the given texts take time, the others none."""
+    return lambda text: seconds.get(text, 0.0)
+
+
+@pytest.fixture
+def engine() -> RecordingEngine:
+    return RecordingEngine()
+
+
+@pytest.fixture
+def manager(engine: RecordingEngine) -> Iterator[SpeechManager]:
+    speech = SpeechManager(engine)
+    yield speech
+    speech.close()
+
+
+def test_speak_says_text_with_language_voice_rate_and_volume(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    manager.speak("Bonjour. Touchez l'écran pour commencer.")
+
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.said == [
+        SaidItem("Bonjour. Touchez l'écran pour commencer.", "fr", 1.0, 0.8, "roa/fr")
+    ]
+    assert manager.history == ["Bonjour. Touchez l'écran pour commencer."]
+
+
+def test_each_language_gets_its_own_voice(manager: SpeechManager, engine: RecordingEngine) -> None:
+    manager.speak("Bonjour", language="fr", priority=Priority.NORMAL)
+    manager.speak("Hello", language="en", priority=Priority.NORMAL)
+    manager.speak("مرحبا، كيف يمكنني مساعدتك؟", language="ar", priority=Priority.NORMAL)
+
+    assert manager.wait_idle(PROMPTLY)
+    assert [(item.language, item.voice) for item in engine.said] == [
+        ("fr", "roa/fr"),
+        ("en", "gmw/en"),
+        ("ar", "sem/ar"),
+    ]
+
+
+def test_normal_items_are_said_in_order(manager: SpeechManager, engine: RecordingEngine) -> None:
+    engine.duration = durations(titre=0.2)
+    manager.speak("titre")
+    manager.speak("consigne", priority=Priority.NORMAL)
+    manager.speak("option 1", priority=Priority.NORMAL)
+
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.texts == ["titre", "consigne", "option 1"]
+    assert "stop" not in engine.events
+
+
+def test_next_goes_before_queued_normal_items_without_interrupting(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    engine.duration = durations(titre=0.3)
+    manager.speak("titre")
+    assert engine.wait_until_saying("titre")
+    manager.speak("option 1", priority=Priority.NORMAL)
+    manager.speak("option 2", priority=Priority.NORMAL)
+    manager.speak("chiffre saisi", priority=Priority.NEXT)
+    manager.speak("deuxième chiffre", priority=Priority.NEXT)
+
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.texts == ["titre", "chiffre saisi", "deuxième chiffre", "option 1", "option 2"]
+    assert "titre" in engine.completed
+    assert "stop" not in engine.events
+
+
+def test_now_interrupts_a_long_utterance_and_stops_the_engine_first(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    engine.duration = durations(long=LONG)
+    manager.speak("long")
+    manager.speak("en attente", priority=Priority.NORMAL)
+    assert engine.wait_until_saying("long")
+    started = time.monotonic()
+
+    manager.speak("Vous avez appuyé sur Retour.")
+
+    assert manager.wait_idle(PROMPTLY)
+    assert time.monotonic() - started < PROMPTLY
+    assert [event if isinstance(event, str) else event.text for event in engine.events] == [
+        "long",
+        "stop",
+        "Vous avez appuyé sur Retour.",
+    ]
+    assert engine.completed == ["Vous avez appuyé sur Retour."]
+
+
+def test_stop_cancels_the_queue_and_the_current_utterance(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    engine.duration = durations(long=LONG)
+    manager.speak("long")
+    manager.speak("suite", priority=Priority.NORMAL)
+    assert engine.wait_until_saying("long")
+
+    manager.stop()
+
+    assert manager.wait_idle(PROMPTLY)
+    assert [event if isinstance(event, str) else event.text for event in engine.events] == [
+        "long",
+        "stop",
+    ]
+    assert engine.completed == []
+
+
+def test_stop_while_idle_does_not_touch_the_engine(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    manager.stop()
+    manager.speak("Bonjour")
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.events == [SaidItem("Bonjour", "fr", 1.0, 0.8, "roa/fr")]
+
+
+def test_pause_keeps_the_current_item_and_the_queue_for_resume(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    engine.duration = durations(deux=LONG)
+    manager.speak(["un", "deux"])
+    manager.speak("trois", priority=Priority.NORMAL)
+    assert engine.wait_until_saying("deux")
+
+    manager.pause()
+
+    assert manager.paused
+    assert not manager.wait_idle(0.3)  # paused with speech waiting is not idle
+    assert engine.texts == ["un", "deux"]
+    assert engine.events[-1] == "stop"
+
+    engine.duration = 0.0
+    manager.resume()
+
+    assert manager.wait_idle(PROMPTLY)
+    # The interrupted piece is said again from its start, then the queue goes on.
+    assert engine.texts == ["un", "deux", "deux", "trois"]
+    assert manager.history == ["un deux", "trois"]  # resuming is not a new utterance
+
+
+def test_now_while_paused_drops_the_paused_speech(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    engine.duration = durations(long=LONG)
+    manager.speak("long")
+    manager.speak("suite", priority=Priority.NORMAL)
+    assert engine.wait_until_saying("long")
+    manager.pause()
+
+    manager.speak("Nouvel écran")
+
+    assert manager.wait_idle(PROMPTLY)
+    assert not manager.paused
+    assert engine.texts == ["long", "Nouvel écran"]
+
+
+def test_pause_when_idle_does_nothing(manager: SpeechManager, engine: RecordingEngine) -> None:
+    manager.pause()
+    assert not manager.paused
+    manager.speak("Bonjour")
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.texts == ["Bonjour"]
+
+
+def test_repeat_says_the_last_utterance_again(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    manager.repeat()  # nothing said yet: nothing to repeat
+    manager.speak(["Choisissez une démarche.", Pause(10), "Acte de naissance."])
+    assert manager.wait_idle(PROMPTLY)
+
+    manager.repeat()
+
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.texts == ["Choisissez une démarche.", "Acte de naissance."] * 2
+    assert manager.history == ["Choisissez une démarche. Acte de naissance."] * 2
+    assert manager.last == Utterance(
+        ("Choisissez une démarche.", Pause(10), "Acte de naissance."), "fr"
+    )
+
+
+def test_repeat_interrupts_current_speech(manager: SpeechManager, engine: RecordingEngine) -> None:
+    manager.speak("Bienvenue")
+    assert manager.wait_idle(PROMPTLY)
+    engine.duration = durations(long=LONG)
+    manager.speak("long")
+    assert engine.wait_until_saying("long")
+    engine.duration = 0.0
+
+    manager.repeat()  # "long" is now the last utterance started
+
+    assert manager.wait_idle(PROMPTLY)
+    assert [event if isinstance(event, str) else event.text for event in engine.events] == [
+        "Bienvenue",
+        "long",
+        "stop",
+        "long",
+    ]
+
+
+def test_rate_steps_are_bounded_and_reach_the_engine(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    assert manager.rate == DEFAULT_RATE
+    assert manager.slower() == 0.9
+    assert manager.slower() == 0.8
+    manager.speak("lentement")
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.said[-1].rate == 0.8
+
+    for _ in range(30):
+        manager.slower()
+    assert manager.rate == MIN_RATE
+    for _ in range(30):
+        manager.faster()
+    assert manager.rate == MAX_RATE
+
+
+def test_volume_steps_are_tenths_within_bounds(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    assert manager.volume == DEFAULT_VOLUME
+    assert manager.volume_up() == 0.9
+    assert manager.volume_up() == 1.0
+    assert manager.volume_up() == 1.0
+    manager.speak("fort")
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.said[-1].volume == 1.0
+
+    steps = [manager.volume_down() for _ in range(12)]
+    assert steps[:9] == [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
+    assert manager.volume == 0.1  # never silent
+
+
+def test_reset_restores_defaults_and_forgets_everything(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    manager.speak("Votre nom est Dupont.")
+    assert manager.wait_idle(PROMPTLY)
+    manager.faster()
+    manager.volume_down()
+    engine.duration = durations(long=LONG)
+    manager.speak("long")
+    manager.speak("suite", priority=Priority.NORMAL)
+    assert engine.wait_until_saying("long")
+
+    manager.reset()
+
+    assert manager.wait_idle(PROMPTLY)
+    assert manager.history == []
+    assert manager.last is None
+    assert (manager.rate, manager.volume) == (DEFAULT_RATE, DEFAULT_VOLUME)
+    assert engine.events[-1] == "stop"
+    assert "suite" not in engine.texts
+    manager.repeat()  # nothing of the previous citizen can be repeated
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.texts == ["Votre nom est Dupont.", "long"]
+
+
+def test_language_change_rate_and_callback_commands(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    reached: list[str] = []
+    manager.speak(
+        [
+            "Langue choisie :",
+            LanguageChange("ar"),
+            "العربية",
+            Callback(lambda: reached.append(engine.texts[-1])),
+            Rate(0.5),
+            LanguageChange("fr"),
+            "Numéro : 06 12 34 56 78",
+        ]
+    )
+
+    assert manager.wait_idle(PROMPTLY)
+    assert [(item.text, item.language, item.voice, item.rate) for item in engine.said] == [
+        ("Langue choisie :", "fr", "roa/fr", 1.0),
+        ("العربية", "ar", "sem/ar", 1.0),
+        ("Numéro : 06 12 34 56 78", "fr", "roa/fr", 0.5),
+    ]
+    assert reached == ["العربية"]  # the callback ran between the two texts
+
+
+def test_pause_command_waits_and_stop_cuts_it_short(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    started = time.monotonic()
+    manager.speak(["un", Pause(200), "deux"])
+    assert manager.wait_idle(PROMPTLY)
+    assert time.monotonic() - started >= 0.19
+    assert engine.texts == ["un", "deux"]
+
+    manager.speak(["trois", Pause(9000), "quatre"])
+    assert engine.wait_until_saying("trois") or "trois" in engine.texts
+    time.sleep(0.05)
+    started = time.monotonic()
+    manager.stop()
+    assert manager.wait_idle(PROMPTLY)
+    assert time.monotonic() - started < 1.0
+    assert "quatre" not in engine.texts
+
+
+def test_on_started_is_called_once_per_utterance_on_the_worker_thread(
+    engine: RecordingEngine,
+) -> None:
+    started: list[tuple[str, str]] = []
+    speech = SpeechManager(
+        engine,
+        on_started=lambda utterance: started.append(
+            (utterance.text, threading.current_thread().name)
+        ),
+    )
+    try:
+        engine.duration = durations(deux=LONG)
+        speech.speak(["un", "deux"])
+        assert engine.wait_until_saying("deux")
+        speech.pause()
+        engine.duration = 0.0
+        speech.resume()
+        speech.speak("trois", priority=Priority.NORMAL)
+        assert speech.wait_idle(PROMPTLY)
+    finally:
+        speech.close()
+    assert started == [("un deux", "kiosk-speech"), ("trois", "kiosk-speech")]
+
+
+def test_a_failing_engine_switches_to_silence_and_reports_once(engine: RecordingEngine) -> None:
+    reports: list[str] = []
+    speech = SpeechManager(engine, on_unavailable=lambda: reports.append("unavailable"))
+    try:
+        assert speech.available
+        engine.fail_with = OSError("espeak-ng crashed")
+        speech.speak("premier")
+        speech.speak("deuxième", priority=Priority.NORMAL)
+        speech.speak("troisième", priority=Priority.NORMAL)
+        assert speech.wait_idle(PROMPTLY)
+
+        assert reports == ["unavailable"]
+        assert not speech.available
+        assert engine.texts == ["premier"]  # the broken engine is not called again
+        assert speech.history == ["premier", "deuxième", "troisième"]
+        speech.speak("toujours là")  # the caller keeps working
+        assert speech.wait_idle(PROMPTLY)
+        assert reports == ["unavailable"]
+    finally:
+        speech.close()
+
+
+def test_faulty_callbacks_do_not_kill_the_speech_thread(engine: RecordingEngine) -> None:
+    def broken(*_: object) -> None:
+        raise ValueError("bug in the application")
+
+    speech = SpeechManager(engine, on_started=broken, on_unavailable=broken)
+    try:
+        speech.speak(["un", Callback(broken), "deux"])
+        assert speech.wait_idle(PROMPTLY)
+        engine.fail_with = RuntimeError("boom")
+        speech.speak("trois")
+        assert speech.wait_idle(PROMPTLY)
+        speech.speak("quatre")
+        assert speech.wait_idle(PROMPTLY)
+        assert speech.history == ["un deux", "trois", "quatre"]
+    finally:
+        speech.close()
+
+
+def test_an_engine_unavailable_from_the_start_is_replaced_by_silence() -> None:
+    reports: list[str] = []
+    speech = SpeechManager(SilentEngine("no espeak"), on_unavailable=lambda: reports.append("x"))
+    try:
+        assert not speech.available
+        speech.speak("Bonjour")
+        assert speech.wait_idle(PROMPTLY)
+        assert speech.history == ["Bonjour"]
+        assert reports == []  # the caller already knows: available is False
+    finally:
+        speech.close()
+
+
+class LateStartEngine(RecordingEngine):
+    """Takes a while to begin each say: a stop() in that gap is lost by the engine itself."""
+
+    def say(self, text: str, language: str, rate: float, volume: float) -> None:
+        time.sleep(0.15)
+        super().say(text, language, rate, volume)
+
+
+def test_an_interruption_just_before_say_begins_is_not_lost() -> None:
+    engine = LateStartEngine(duration=durations(long=LONG))
+    speech = SpeechManager(engine)
+    try:
+        speech.speak("long")
+        time.sleep(0.05)  # the worker is now in the gap before the engine's say begins
+        started = time.monotonic()
+        speech.speak("urgent")
+        assert speech.wait_idle(PROMPTLY)
+        assert time.monotonic() - started < 1.5
+        assert engine.completed == ["urgent"]
+    finally:
+        speech.close()
+
+
+class OverlapCheckingEngine(RecordingEngine):
+    """Fails the test if two say() calls ever run at once."""
+
+    def __init__(self) -> None:
+        super().__init__(duration=0.002)
+        self.overlaps = 0
+        self._inside = threading.Lock()
+
+    def say(self, text: str, language: str, rate: float, volume: float) -> None:
+        if not self._inside.acquire(blocking=False):
+            self.overlaps += 1
+            return
+        try:
+            super().say(text, language, rate, volume)
+        finally:
+            self._inside.release()
+
+
+def test_calls_from_many_threads_at_once_are_safe() -> None:
+    engine = OverlapCheckingEngine()
+    speech = SpeechManager(engine)
+    errors: list[BaseException] = []
+
+    def hammer(seed: int) -> None:
+        try:
+            for index in range(60):
+                action = (seed + index) % 9
+                if action < 4:
+                    speech.speak(f"{seed}-{index}", priority=Priority(index % 3))
+                elif action == 4:
+                    speech.stop()
+                elif action == 5:
+                    speech.pause()
+                elif action == 6:
+                    speech.resume()
+                elif action == 7:
+                    speech.faster() if index % 2 else speech.volume_down()
+                else:
+                    speech.repeat()
+        except BaseException as error:  # noqa: BLE001 - reported to the test thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=hammer, args=(seed,)) for seed in range(6)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        speech.resume()
+        assert speech.wait_idle(5.0)
+    finally:
+        speech.close()
+    assert errors == []
+    assert engine.overlaps == 0
+
+
+def test_close_ends_the_worker_and_later_calls_do_nothing(engine: RecordingEngine) -> None:
+    engine.duration = durations(long=LONG)
+    speech = SpeechManager(engine)
+    speech.speak("long")
+    assert engine.wait_until_saying("long")
+    started = time.monotonic()
+
+    speech.close()
+
+    assert time.monotonic() - started < PROMPTLY
+    assert not any(
+        thread.name == "kiosk-speech" and thread.is_alive() for thread in threading.enumerate()
+    )
+    speech.speak("après")
+    speech.close()
+    assert engine.texts == ["long"]
+
+
+def test_blank_content_is_ignored_and_does_not_interrupt(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    engine.duration = durations(long=0.3)
+    manager.speak("long")
+    assert engine.wait_until_saying("long")
+    manager.speak("   ")
+    manager.speak([])
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.events == [SaidItem("long", "fr", 1.0, 0.8, "roa/fr")]
+
+
+def test_content_that_is_not_speech_is_refused_at_once(manager: SpeechManager) -> None:
+    with pytest.raises(TypeError):
+        manager.speak(["Bonjour", 42])  # type: ignore[list-item]
