@@ -300,6 +300,8 @@ class KioskController:
 
     def tick(self) -> None:
         """Called a few times a second by the application."""
+        if self.location.name == "mediator_pin":
+            self._refresh_if_changed()
         if not self.session.active:
             return
         now = self.clock()
@@ -309,9 +311,15 @@ class KioskController:
         elif change is IdleState.EXPIRED:
             self.end_session()
         elif self.location.name == "idle":
-            seconds = self.idle.seconds_left(now)
-            if f" {seconds} " not in self.page.lines[0].text:
-                self.refresh()
+            self._refresh_if_changed()
+
+    def _refresh_if_changed(self) -> None:
+        """Redraw a screen with a countdown only when what it shows has changed."""
+        page = self.render()
+        enabled = [action.enabled for action in page.actions]
+        if page.lines != self.page.lines or enabled != [a.enabled for a in self.page.actions]:
+            self.page = page
+            self._on_page(page)
 
     def still_here(self) -> None:
         if self.idle.extend(self.clock()):

@@ -69,8 +69,12 @@ class KioskPilot:
         reference = weakref.ref(root)
         self.kiosk = None
         del root
-        self.wait(0.05)
-        gc.collect()
+        # Kivy lets go of the last touches, scroll effects and layout triggers over a few frames.
+        for _ in range(30):
+            self.wait(0.05)
+            gc.collect()
+            if reference() is None:
+                break
         self.leaked = reference() is not None
 
     def _on_quit(self) -> None:

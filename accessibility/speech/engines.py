@@ -240,6 +240,9 @@ BASE_WORDS_PER_MINUTE = 175
 MIN_WORDS_PER_MINUTE = 80
 MAX_WORDS_PER_MINUTE = 450
 
+#: Longest wait for espeak-ng's own thread to finish queued work before rendering.
+ESPEAK_IDLE_TIMEOUT_SECONDS = 2.0
+
 # Sentence ends (Latin and Arabic question mark) followed by space: long texts are synthesised
 # sentence by sentence so the first sound comes quickly and stop() is honoured between them.
 _SENTENCE_END = re.compile(r"(?<=[.!?…؟])\s+")
@@ -298,6 +301,8 @@ class Pyttsx3Engine:
         #: Why the engine cannot speak ("" when it can).
         self.unavailable_reason = ""
         self._tts: Any = None
+        # pyttsx3's ctypes binding of libespeak-ng, to wait until espeak-ng is idle (see _render).
+        self._espeak: Any = None
         self._voices: dict[str, tuple[str, ...]] = {}
         self._stop_requested = threading.Event()
         self._process_lock = threading.Lock()
@@ -312,6 +317,10 @@ class Pyttsx3Engine:
 
             with _ESPEAK_LOCK:
                 self._tts = pyttsx3.init(driver_name)
+                if driver_name == "espeak":
+                    from pyttsx3.drivers import _espeak
+
+                    self._espeak = _espeak
                 voices = self._tts.getProperty("voices")
             self._voices = {str(voice.id): tuple(voice.languages or ()) for voice in voices}
         except Exception as error:  # ImportError, espeak-ng missing, driver failure
@@ -420,10 +429,17 @@ class Pyttsx3Engine:
         path.unlink(missing_ok=True)
         with _ESPEAK_LOCK:
             try:
+                # pyttsx3 opens espeak-ng in its asynchronous mode, and runAndWait() ends by
+                # calling espeak_Cancel() whenever espeak_IsPlaying() is true. Changing the
+                # voice, rate or volume queues commands in espeak-ng's own thread, so without
+                # these waits that Cancel drops them (the previous rate is used) or cancels
+                # the synthesis itself (no audio at all): seen in about one run in three.
+                self._wait_until_espeak_idle()
                 if voice is not None:
                     self._tts.setProperty("voice", voice)
                 self._tts.setProperty("rate", words_per_minute)
                 self._tts.setProperty("volume", max(0.0, min(1.0, volume)))
+                self._wait_until_espeak_idle()
                 self._tts.save_to_file(text, str(path))
                 self._tts.runAndWait()
                 self.last_voice = self._tts.getProperty("voice")
@@ -443,6 +459,16 @@ class Pyttsx3Engine:
         if not path.exists() or path.stat().st_size <= 44:  # 44 bytes = a WAV header alone
             raise SpeechEngineError("espeak-ng rendered no audio")
         return path
+
+    def _wait_until_espeak_idle(self) -> None:
+        if self._espeak is None:
+            return
+        deadline = time.monotonic() + ESPEAK_IDLE_TIMEOUT_SECONDS
+        while self._espeak.IsPlaying():
+            if time.monotonic() > deadline:
+                raise SpeechEngineError("espeak-ng stays busy")
+            # Short sleeps: this wait is on the path to the first sound (target 0.2 s).
+            time.sleep(0.001)
 
     def _start_player(self, wav_file: Path) -> subprocess.Popen[bytes] | None:
         # Under the same lock as stop(): either stop() sees the process, or we see the stop.

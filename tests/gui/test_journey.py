@@ -1,0 +1,224 @@
+"""End to end, under Xvfb: citizens complete procedures by taps only on the real Kivy app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.testing import KioskPilot
+
+pytestmark = pytest.mark.gui
+
+PORTRAIT = (1080, 1920)
+LANDSCAPES = [(1920, 1080), (1280, 800)]
+
+
+@pytest.fixture
+def pilot(display: str) -> Iterator[KioskPilot]:
+    with KioskPilot(size=PORTRAIT) as running:
+        yield running
+    assert not running.leaked, "the kiosk's widget tree was not freed"
+
+
+def open_procedure(pilot: KioskPilot, theme: str, procedure: str) -> None:
+    pilot.tap("start")
+    assert pilot.screen == "catalogue"
+    for _ in range(3):
+        ids = [w["id"] for w in pilot.widgets()]
+        if f"theme_{theme}" in ids:
+            break
+        pilot.tap("more")
+    pilot.tap(f"theme_{theme}")
+    pilot.tap(f"procedure_{procedure}")
+    assert pilot.screen == "step"
+
+
+def answer_until_summary(pilot: KioskPilot, choice: int = 0, has_documents: bool = True) -> list[str]:
+    progress: list[str] = []
+    for _ in range(40):
+        if pilot.screen != "step":
+            break
+        texts = pilot.texts()
+        progress += [t for t in texts if t.startswith("Étape ")]
+        ids = [w["id"] for w in pilot.widgets() if not w["id"].startswith("bar_")]
+        choices = [i for i in ids if i.startswith("choice_")]
+        if choices:
+            pilot.tap(choices[min(choice, len(choices) - 1)])
+        elif "doc_yes" in ids:
+            pilot.tap("doc_yes" if has_documents else "doc_no")
+        else:
+            pilot.tap("continue")
+    assert pilot.screen == "summary"
+    return progress
+
+
+@pytest.mark.parametrize(
+    ("theme", "procedure", "choice", "expected"),
+    [
+        ("papiers", "carte-identite", 0, "Gratuit"),
+        ("etat_civil", "acte-de-naissance", 0, "gratuit"),
+        ("travail", "inscription-france-travail", 0, "France Travail"),
+    ],
+)
+def test_a_citizen_completes_a_procedure_by_taps_only(
+    pilot: KioskPilot, artifacts: Path, theme: str, procedure: str, choice: int, expected: str
+) -> None:
+    open_procedure(pilot, theme, procedure)
+    progress = answer_until_summary(pilot, choice=choice, has_documents=False)
+    assert progress[0].startswith("Étape 1 sur ")
+    summary = " ".join(pilot.texts())
+    assert expected.lower() in summary.lower()
+    assert "Récapitulatif" in summary
+    pilot.screenshot(artifacts / "screens" / f"summary-{procedure}.png")
+    pilot.tap("receipt")
+    assert pilot.screen == "receipt"
+    pilot.tap("Imprimer")
+    pilot.wait(0.3)
+    assert any("imprimé" in text for text in pilot.texts())
+    assert pilot.kiosk.printer.printed
+    pilot.tap("finish")
+    assert pilot.screen == "feedback"
+    pilot.tap("face_3")
+    assert pilot.screen == "home"
+    assert pilot.controller.session.run is None
+
+
+def test_a_touch_down_without_release_does_nothing(pilot: KioskPilot) -> None:
+    touch = pilot.press_only("start")
+    pilot.wait(0.3)
+    assert pilot.screen == "home"
+    touch.touch_up()
+    pilot.wait(0.1)
+    assert pilot.screen == "catalogue"
+
+
+def test_idle_warning_is_shown_spoken_extendable_then_wipes(pilot: KioskPilot) -> None:
+    timeouts = pilot.config.timeouts
+    open_procedure(pilot, "papiers", "carte-identite")
+    pilot.tap("bar_bigger")
+    pilot.tap("continue")
+    for _ in range(10):
+        pilot.advance(timeouts.idle_seconds)
+        assert pilot.screen == "idle"
+        assert any("effacé dans" in text for text in pilot.texts())
+        assert any("encore là" in text for text in pilot.spoken)
+        pilot.advance(timeouts.warning_seconds - 5)
+        pilot.tap("Je suis encore là")
+        assert pilot.screen == "step"
+    pilot.advance(timeouts.idle_seconds)
+    pilot.advance(timeouts.warning_seconds)
+    assert pilot.screen == "home"
+    session = pilot.controller.session
+    assert session.run is None and session.text_scale == 1.0 and not session.active
+    assert pilot.kiosk.speech.history == []
+
+
+def test_mediator_corner_pin_lockout_then_menu(pilot: KioskPilot, artifacts: Path) -> None:
+    pilot.touch(5, PORTRAIT[1] - 5, hold=1.0)
+    assert pilot.screen == "home", "a short press on the corner does nothing"
+    pilot.touch(5, PORTRAIT[1] - 5, hold=pilot.config.mediator.long_press_seconds + 0.3)
+    assert pilot.screen == "mediator_pin"
+    for _ in range(5):
+        for digit in "1357":
+            pilot.tap(f"pin_{digit}")
+        pilot.tap("pin_ok")
+    assert any("Trop d'essais" in text for text in pilot.texts())
+    pilot.screenshot(artifacts / "screens" / "mediator_pin-locked.png")
+    for digit in "2468":
+        pilot.tap(f"pin_{digit}")
+    pilot.tap("pin_ok")
+    assert pilot.screen == "mediator_pin", "the right PIN is refused while locked"
+    pilot.advance(300)
+    for digit in "2468":
+        pilot.tap(f"pin_{digit}")
+    assert not any("2468" in text for text in pilot.texts())
+    pilot.tap("pin_ok")
+    assert pilot.screen == "mediator"
+    pilot.tap("mediator_status")
+    assert any("Imprimante" in text for text in pilot.texts())
+    pilot.screenshot(artifacts / "screens" / "mediator_status.png")
+
+
+def test_help_button_calls_a_mediator_from_any_screen(pilot: KioskPilot) -> None:
+    open_procedure(pilot, "papiers", "passeport")
+    pilot.tap("bar_help")
+    assert pilot.screen == "help"
+    assert "Un conseiller va venir vous aider." in pilot.texts()
+    assert pilot.kiosk.help_channel.sent[-1].screen == "step"
+    pilot.tap("help_close")
+    assert pilot.screen == "step"
+
+
+def test_language_change_on_a_step_keeps_progress(pilot: KioskPilot) -> None:
+    pilot.tap("lang_en")
+    open_procedure(pilot, "papiers", "carte-identite")
+    pilot.tap("continue")
+    assert "Your situation" in pilot.texts() or any("situation" in t for t in pilot.texts())
+    progress = [t for t in pilot.texts() if "2" in t and ("Step" in t or "Étape" in t)]
+    assert progress
+
+
+def _tour(pilot: KioskPilot) -> Iterator[str]:
+    """Visit one screen of every kind, yielding each time a new screen is shown."""
+    yield "home"
+    pilot.tap("start")
+    yield "catalogue"
+    pilot.tap("theme_papiers")
+    pilot.tap("procedure_carte-identite")
+    yield "step-info"
+    pilot.tap("continue")
+    yield "step-question"
+    pilot.tap("choice_renouvellement")
+    while pilot.screen == "step":
+        ids = [w["id"] for w in pilot.widgets()]
+        if "doc_yes" in ids:
+            yield "step-documents"
+            pilot.tap("doc_no")
+        elif "no_card" in ids:
+            yield "step-identity_card"
+            pilot.tap("no_card")
+        elif any(i.startswith("choice_") for i in ids):
+            pilot.tap(next(i for i in ids if i.startswith("choice_")))
+        else:
+            title = " ".join(pilot.texts())
+            yield "step-where" if "Démoville" in title else "step-info2"
+            pilot.tap("continue")
+    yield "summary"
+    pilot.tap("receipt")
+    pilot.tap("print")
+    pilot.wait(0.3)
+    yield "receipt"
+    pilot.tap("show_qr")
+    yield "receipt-qr"
+    pilot.tap("bar_help")
+    yield "help"
+    pilot.tap("help_close")
+    pilot.advance(pilot.config.timeouts.idle_seconds)
+    yield "idle"
+    pilot.tap("still_here")
+    pilot.tap("finish")
+    yield "feedback"
+    pilot.controller.open_mediator()
+    pilot.wait(0.1)
+    yield "mediator_pin"
+
+
+@pytest.mark.parametrize("size", [PORTRAIT, *LANDSCAPES], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_bar_is_in_the_same_place_on_every_screen(display: str, artifacts: Path, size: tuple[int, int]) -> None:
+    positions: dict[str, dict[str, tuple[float, float, float, float]]] = {}
+    with KioskPilot(size=size) as pilot:
+        for kind in _tour(pilot):
+            bar = {w["id"]: (w["x"], w["y"], w["width"], w["height"]) for w in pilot.widgets()
+                   if w["id"].startswith("bar_")}
+            assert len(bar) == 5, f"bar incomplete on {kind}"
+            positions[kind] = bar
+            for widget in pilot.widgets():
+                assert widget["width"] >= 44 and widget["height"] >= 44, (kind, widget["id"])
+            pilot.screenshot(artifacts / "screens" / f"{size[0]}x{size[1]}" / f"{kind}.png")
+    first = next(iter(positions.values()))
+    for kind, bar in positions.items():
+        assert bar == first, f"the bar moved on {kind}"
+    assert {"home", "catalogue", "step-question", "step-documents", "step-where", "summary",
+            "receipt", "feedback", "help", "idle", "mediator_pin"} <= set(positions)

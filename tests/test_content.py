@@ -1,0 +1,96 @@
+"""Content files: every shipped procedure validates; broken files are refused with file and line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.content import DEFAULT_CONTENT_DIR, load_catalogue
+from kiosk.procedures import THEMES
+
+REQUIRED = {
+    "carte-identite", "passeport", "acte-de-naissance", "inscription-scolaire", "signaler-voirie",
+    "changement-adresse", "prime-activite", "compte-ameli-carte-vitale",
+    "inscription-france-travail", "declaration-revenus",
+}
+
+
+def test_shipped_procedures_all_load() -> None:
+    catalogue = load_catalogue()
+    assert [str(error) for error in catalogue.errors] == []
+    assert REQUIRED <= set(catalogue.procedures)
+
+
+def test_every_procedure_cites_service_public_and_a_check_date() -> None:
+    for procedure in load_catalogue().procedures.values():
+        assert procedure.source.url.host and procedure.source.checked.year >= 2022, procedure.id
+        assert str(procedure.online_service.url).startswith("https://"), procedure.id
+
+
+def test_every_theme_of_the_catalogue_has_a_procedure() -> None:
+    assert set(load_catalogue().themes()) == set(THEMES)
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    for name in ("carte-identite.yaml", "passeport.yaml"):
+        shutil.copy(DEFAULT_CONTENT_DIR / name, tmp_path / name)
+    return tmp_path
+
+
+def _break(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_bad_pictogram_is_reported_with_its_line_and_the_file_refused(content: Path) -> None:
+    path = content / "carte-identite.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line_number = next(i for i, line in enumerate(lines, 1) if "pictogram: id_card" in line)
+    _break(path, "pictogram: id_card", "pictogram: no_such_picture")
+    catalogue = load_catalogue(content)
+    assert set(catalogue.procedures) == {"passeport"}
+    assert len(catalogue.errors) == 1
+    error = catalogue.errors[0]
+    assert error.path == path and error.line == line_number
+    assert "no_such_picture" in str(error) and f"carte-identite.yaml:{line_number}" in str(error)
+
+
+def test_a_missing_french_text_is_refused(content: Path) -> None:
+    path = content / "passeport.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title:\n  fr:", "title:\n  en:", 1), encoding="utf-8")
+    catalogue = load_catalogue(content)
+    assert "passeport" not in catalogue.procedures
+    assert any("French" in error.message for error in catalogue.errors)
+
+
+def test_broken_yaml_is_reported_with_its_line(content: Path) -> None:
+    (content / "broken.yaml").write_text("id: broken\nsteps: [\n  - nope: {\n", encoding="utf-8")
+    catalogue = load_catalogue(content)
+    assert {"carte-identite", "passeport"} == set(catalogue.procedures)
+    (error,) = catalogue.errors
+    assert error.path.name == "broken.yaml" and error.line is not None
+    assert "not valid YAML" in error.message
+
+
+def test_a_step_leading_nowhere_and_a_loop_are_refused(content: Path) -> None:
+    path = content / "passeport.yaml"
+    text = path.read_text(encoding="utf-8")
+    first_step = text.split("  - id: ", 2)[1].split("\n", 1)[0]
+    path.write_text(text.replace("    kind: info\n", f"    kind: info\n    next: {first_step}\n", 1), encoding="utf-8")
+    catalogue = load_catalogue(content)
+    assert "passeport" not in catalogue.procedures
+    assert any("loop" in error.message for error in catalogue.errors)
+
+
+def test_content_check_command_prints_errors_and_exits_non_zero(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["content", "check", str(content)]) == 0
+    _break(content / "passeport.yaml", "version:", "version: -3\nold_version:")
+    assert main(["content", "check", str(content)]) == 1
+    captured = capsys.readouterr()
+    assert "passeport.yaml:" in captured.err and "1 file(s) refused" in captured.out
