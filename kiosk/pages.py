@@ -56,7 +56,7 @@ def _home(kiosk: KioskController, location: Location) -> Page:
     lines = [Line(tr("Cette borne vous aide à faire vos démarches.")),
              Line(tr("Un conseiller peut aussi vous aider."), "mediator")]
     return _page(kiosk, "home", tr("Bonjour"), lines, actions, secondary=languages,
-                 pictogram="touch")
+                 pictogram="touch", primary_first=True)
 
 
 def _paged(kiosk: KioskController, location: Location, items: list[Action]) -> list[Action]:
@@ -139,6 +139,7 @@ def _step(kiosk: KioskController, location: Location) -> Page:
     number, total = run.progress()
     return _page(
         kiosk, "step", text(step.title), lines, actions,
+        primary_first=step.kind in ("info", "where"),
         pictogram=step.pictogram,
         progress=tr("Étape {number} sur {total}", number=number, total=total),
         note=tr("Ce texte existe seulement en français.") if fell_back else "",
@@ -235,7 +236,8 @@ def _idle(kiosk: KioskController, location: Location) -> Page:
                   "clock"),
              Line(tr("Touchez le bouton pour continuer."))]
     actions = [Action("still_here", tr("Je suis encore là"), "touch", kiosk.still_here)]
-    return _page(kiosk, "idle", tr("Êtes-vous encore là ?"), lines, actions, pictogram="clock")
+    return _page(kiosk, "idle", tr("Êtes-vous encore là ?"), lines, actions, pictogram="clock",
+                 primary_first=True)
 
 
 def _mediator_pin(kiosk: KioskController, location: Location) -> Page:
@@ -251,7 +253,7 @@ def _mediator_pin(kiosk: KioskController, location: Location) -> Page:
     else:
         lines = [Line(tr("Tapez le code du conseiller."), "lock")]
     digits = [
-        Action(f"pin_{digit}", digit, "more", lambda digit=digit: kiosk.pin_digit(digit),
+        Action(f"pin_{digit}", digit, None, lambda digit=digit: kiosk.pin_digit(digit),
                enabled=locked <= 0)
         for digit in "1234567890"
     ]
@@ -259,7 +261,6 @@ def _mediator_pin(kiosk: KioskController, location: Location) -> Page:
         *digits,
         Action("pin_clear", tr("Effacer"), "no", kiosk.pin_clear),
         Action("pin_ok", tr("Valider"), "yes", kiosk.pin_submit, enabled=locked <= 0),
-        Action("pin_cancel", tr("Annuler"), "back", kiosk.close_mediator),
     ]
     page = _page(kiosk, "mediator_pin", tr("Espace conseiller"), lines, actions,
                  pictogram="lock", entry="●" * len(kiosk.pin_entry))

@@ -30,7 +30,8 @@ class Action:
 
     id: str
     text: str
-    pictogram: str
+    #: None only where the words are a symbol themselves (the PIN pad's digits).
+    pictogram: str | None
     run: Callable[[], None]
     enabled: bool = True
 
@@ -57,6 +58,8 @@ class Page:
     entry: str = ""
     #: Actions shown small, at the edge of the screen (languages on the home screen).
     secondary: list[Action] = field(default_factory=list)
+    #: The first action is the main one, drawn larger and filled.
+    primary_first: bool = False
 
     def action(self, action_id: str) -> Action:
         for action in (*self.actions, *self.secondary):

@@ -47,8 +47,6 @@ class PageScreen(Screen):
     has_qr = BooleanProperty(False)
     #: Columns of the action grid (two on wide screens with many choices).
     columns = NumericProperty(1)
-    #: The first action is drawn as the main one.
-    primary_first = BooleanProperty(False)
     qr = ObjectProperty(None, allownone=True)
 
     def show(self, page: Any) -> None:
@@ -71,7 +69,7 @@ class PageScreen(Screen):
         actions.clear_widgets()
         self.columns = self.columns_for(len(page.actions))
         for index, action in enumerate(page.actions):
-            actions.add_widget(make_button(self.style, action, self.primary_first and index == 0))
+            actions.add_widget(make_button(self.style, action, page.primary_first and index == 0))
         secondary = self.ids.get("secondary")
         if secondary is not None:
             secondary.clear_widgets()

@@ -13,7 +13,6 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.widget import Widget
 
-from screens.home import HomeScreen
 from screens.page import PageScreen
 from screens.pin import PinScreen
 from screens.widgets import KioskButton, BarButton, alt_text, glyph
@@ -21,7 +20,7 @@ from screens.widgets import KioskButton, BarButton, alt_text, glyph
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 #: Which screen class draws which page; pages not listed use the plain PageScreen.
-SCREEN_CLASSES: dict[str, type[PageScreen]] = {"home": HomeScreen, "mediator_pin": PinScreen}
+SCREEN_CLASSES: dict[str, type[PageScreen]] = {"mediator_pin": PinScreen}
 #: The bar's buttons, left to right; the same on every screen.
 BAR_IDS = ("bar_home", "bar_back", "bar_listen", "bar_help", "bar_bigger")
 

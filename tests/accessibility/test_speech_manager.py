@@ -490,6 +490,10 @@ def test_calls_from_many_threads_at_once_are_safe() -> None:
 
 
 def test_close_ends_the_worker_and_later_calls_do_nothing(engine: RecordingEngine) -> None:
+    def speech_threads() -> set[threading.Thread]:
+        return {t for t in threading.enumerate() if t.name == "kiosk-speech" and t.is_alive()}
+
+    others = speech_threads()  # managers of other tests, if any were left running
     engine.duration = durations(long=LONG)
     speech = SpeechManager(engine)
     speech.speak("long")
@@ -499,9 +503,7 @@ def test_close_ends_the_worker_and_later_calls_do_nothing(engine: RecordingEngin
     speech.close()
 
     assert time.monotonic() - started < PROMPTLY
-    assert not any(
-        thread.name == "kiosk-speech" and thread.is_alive() for thread in threading.enumerate()
-    )
+    assert speech_threads() - others == set()
     speech.speak("après")
     speech.close()
     assert engine.texts == ["long"]
