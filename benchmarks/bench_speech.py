@@ -35,8 +35,7 @@ TARGET_SECONDS = 0.2
 STAND_IN_PLAYER = [
     sys.executable,
     "-c",
-    "import sys, time, wave; w = wave.open(sys.argv[1]);"
-    " time.sleep(w.getnframes() / w.getframerate())",
+    "import sys, time, wave; w = wave.open(sys.argv[1]); time.sleep(w.getnframes() / w.getframerate())",
 ]
 SENTENCES = [
     "Bienvenue. Touchez l'écran pour commencer.",

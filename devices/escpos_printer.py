@@ -6,13 +6,15 @@ from escpos.escpos import Escpos
 from escpos.exceptions import Error as EscposError
 from escpos.printer import Dummy, Network
 
-from devices.receipt import LineStyle, PrinterError, PrinterFault, ReceiptDocument
+from devices.receipt import MARKS, LineStyle, PrinterError, PrinterFault, ReceiptDocument
 
-_MARKS = {LineStyle.CHECKED: "[x] ", LineStyle.MISSING: "[ ] "}
+#: python-escpos capability profile: an 80 mm, 512-dot printer such as the Epson TM-T88V.
+PROFILE = "TM-T88V"
 
 
 def render(document: ReceiptDocument, printer: Escpos) -> None:
     """Write ``document`` to any python-escpos printer object (all formatting lives here)."""
+    printer.hw("INIT")
     for line in document.lines:
         if line.style is LineStyle.TITLE:
             printer.set(align="center", bold=True, double_height=True, double_width=True)
@@ -20,7 +22,7 @@ def render(document: ReceiptDocument, printer: Escpos) -> None:
             printer.set(align="left", bold=True, normal_textsize=True)
         else:
             printer.set(align="left", bold=False, normal_textsize=True)
-        printer.textln(_MARKS.get(line.style, "") + line.text)
+        printer.textln(MARKS.get(line.style, "") + line.text)
     if document.qr_url:
         printer.set(align="center", bold=False, normal_textsize=True)
         printer.ln()
@@ -35,7 +37,7 @@ def render(document: ReceiptDocument, printer: Escpos) -> None:
 
 def to_bytes(document: ReceiptDocument) -> bytes:
     """The ESC/POS bytes of ``document`` (through python-escpos's Dummy printer)."""
-    dummy = Dummy()
+    dummy = Dummy(profile=PROFILE)
     render(document, dummy)
     return dummy.output
 
@@ -54,7 +56,7 @@ class NetworkReceiptPrinter:
 
     def print_receipt(self, document: ReceiptDocument) -> None:
         payload = to_bytes(document)
-        printer = Network(self.host, self.port, timeout=self.timeout)
+        printer = Network(self.host, self.port, timeout=self.timeout, profile=PROFILE)
         try:
             printer.open()
             printer._raw(payload)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
-
 #: Characters per line on an 80 mm receipt printer in font A.
 LINE_WIDTH = 42
 
@@ -62,14 +61,15 @@ class ReceiptPrinter(Protocol):
     def print_receipt(self, document: ReceiptDocument) -> None: ...
 
 
-_MARKS = {LineStyle.CHECKED: "[x] ", LineStyle.MISSING: "[ ] "}
+#: How a document line is marked on paper, where there is no colour.
+MARKS = {LineStyle.CHECKED: "[x] ", LineStyle.MISSING: "[ ] "}
 
 
 def receipt_text(document: ReceiptDocument) -> str:
     """The receipt as plain text, wrapped to the paper's width, as it will look on paper."""
     out: list[str] = []
     for line in document.lines:
-        text = _MARKS.get(line.style, "") + line.text
+        text = MARKS.get(line.style, "") + line.text
         if line.style is LineStyle.TITLE:
             out.extend(part.center(LINE_WIDTH) for part in textwrap.wrap(text, LINE_WIDTH))
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from devices.escpos_printer import to_bytes
 from devices.receipt import PrinterError, PrinterFault, ReceiptDocument
 
+
 class SimulatedPrinter:
     """A receipt printer that keeps the ESC/POS bytes it would have sent; paper can run out."""
 

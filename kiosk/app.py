@@ -11,14 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("KIVY_NO_ARGS", "1")
-os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+from kiosk.kivy_setup import prepare_kivy
 
-from kivy.config import Config  # noqa: E402
-
-Config.set("kivy", "exit_on_escape", "0")
-Config.set("input", "mouse", "mouse,disable_multitouch")
+prepare_kivy()
 
 from kivy.app import App  # noqa: E402
 from kivy.clock import Clock  # noqa: E402

@@ -6,8 +6,6 @@ import argparse
 import getpass
 import logging
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -27,8 +25,12 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the kiosk")
     run.add_argument("--demo", action="store_true", help="simulated devices, demo site")
     run.add_argument("--config", type=Path, help="site configuration (TOML)")
-    run.add_argument("--screenshots", type=Path, default=DEMO_SCREENSHOTS,
-                     help="where the headless demo writes its screenshots")
+    run.add_argument(
+        "--screenshots",
+        type=Path,
+        default=DEMO_SCREENSHOTS,
+        help="where the headless demo writes its screenshots",
+    )
     content = commands.add_parser("content", help="procedure content")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="validate every procedure file")
@@ -76,22 +78,27 @@ def run(arguments: argparse.Namespace) -> int:
 
 def _headless_demo(arguments: argparse.Namespace) -> int:
     """No display here: run the demo tour on a virtual display and keep a screenshot per screen."""
+    from kiosk.demo_tour import tour
+    from kiosk.testing import virtual_display
+
     print("kiosk: no display found (DISPLAY is not set).")
-    if shutil.which("xvfb-run") is None:
-        print("kiosk: install Xvfb (apt-get install xvfb xauth) or run on a desktop.", file=sys.stderr)
-        return 1
     print("kiosk: running the demo tour on a virtual display (Xvfb) instead...")
-    command = [
-        "xvfb-run", "-a", "-s", "-screen 0 1920x1920x24",
-        sys.executable, "-m", "kiosk.demo_tour", str(arguments.screenshots),
-    ]
-    if arguments.config:
-        command += ["--config", str(arguments.config)]
-    return subprocess.call(command)
+    try:
+        with virtual_display():
+            shots = tour(arguments.screenshots, arguments.config)
+    except RuntimeError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 1
+    print(f"kiosk: the demo visited {len(shots)} screens; screenshots written:")
+    for shot in shots:
+        print(f"  {shot.resolve()}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("kivy", "escpos"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     arguments = _parser().parse_args(argv)
     if arguments.command == "content":
         return content_check(arguments.directory)

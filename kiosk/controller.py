@@ -86,9 +86,7 @@ class KioskController:
         self.session = Session(default_language=config.languages.default)
         self.session.wipe()
         timeouts = config.timeouts
-        self.idle = IdleTimer(
-            timeouts.idle_seconds, timeouts.warning_seconds, timeouts.max_extensions
-        )
+        self.idle = IdleTimer(timeouts.idle_seconds, timeouts.warning_seconds, timeouts.max_extensions)
         self.pin_lock = PinLock(config.mediator.pin_hash, clock)
         self.pin_entry = ""
         self.last_receipt: ReceiptDocument | None = None
@@ -123,7 +121,7 @@ class KioskController:
     # -- persistent bar ----------------------------------------------------------------------
 
     def go_home(self) -> None:
-        """"Accueil": during a session, back to the catalogue; the session goes on."""
+        """ "Accueil": during a session, back to the catalogue; the session goes on."""
         if self.location.name.startswith("mediator"):
             self.close_mediator()
         elif self.session.active:
@@ -133,7 +131,7 @@ class KioskController:
             self.show(HOME, remember=False)
 
     def back(self) -> None:
-        """"Retour": one screen back, forgetting the answer given there."""
+        """ "Retour": one screen back, forgetting the answer given there."""
         run = self.session.run
         if self.location.name == "step" and run is not None and run.back():
             self.refresh(speak=True)
@@ -149,7 +147,7 @@ class KioskController:
             self.refresh(speak=True)
 
     def listen(self) -> None:
-        """"Écouter": say the current screen now."""
+        """ "Écouter": say the current screen now."""
         self.session.statistics.features.add("speech")
         self.speech.speak(self.page.spoken, language=self.session.language)
 
@@ -158,7 +156,7 @@ class KioskController:
         self.refresh()
 
     def ask_help(self, reason: str = "help_button") -> None:
-        """"Appeler un conseiller": the request goes out and the citizen is told someone comes."""
+        """ "Appeler un conseiller": the request goes out and the citizen is told someone comes."""
         run = self.session.run
         self.help_channel.request_help(
             HelpRequest(

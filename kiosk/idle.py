@@ -39,7 +39,7 @@ class IdleTimer:
         return self.extensions < self.max_extensions
 
     def extend(self, now: float) -> bool:
-        """"Je suis encore là": back to active if extensions remain."""
+        """ "Je suis encore là": back to active if extensions remain."""
         if self.state is not IdleState.WARNING or not self.can_extend:
             return False
         self.extensions += 1

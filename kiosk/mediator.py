@@ -28,7 +28,12 @@ def verify_pin(pin: str, stored: str) -> bool:
     """True when ``pin`` matches the stored scrypt hash (constant-time comparison)."""
     _, n, r, p, salt, expected = stored.split("$")
     digest = hashlib.scrypt(
-        pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected) // 2
+        pin.encode(),
+        salt=bytes.fromhex(salt),
+        n=int(n),
+        r=int(r),
+        p=int(p),
+        dklen=len(expected) // 2,
     )
     return hmac.compare_digest(digest.hex(), expected)
 

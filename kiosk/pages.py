@@ -28,48 +28,78 @@ def render(kiosk: KioskController, location: Location) -> Page:
     return renderer(kiosk, location)
 
 
-def _page(kiosk: KioskController, name: str, title: str, lines: list[Line], actions: list[Action],
-          **extra: object) -> Page:
+def _page(
+    kiosk: KioskController,
+    name: str,
+    title: str,
+    lines: list[Line],
+    actions: list[Action],
+    **extra: object,
+) -> Page:
     tr = kiosk.tr
     spoken = spoken_description(title, lines, actions, tr("Vos choix :"))
     progress = str(extra.get("progress", ""))
     if progress:
         spoken = progress + ". " + spoken
-    return Page(name=name, title=title, language=kiosk.session.language, spoken=spoken,
-                lines=lines, actions=actions, **extra)  # type: ignore[arg-type]
+    return Page(
+        name=name,
+        title=title,
+        language=kiosk.session.language,
+        spoken=spoken,
+        lines=lines,
+        actions=actions,
+        **extra,
+    )  # type: ignore[arg-type]
 
 
 def _home(kiosk: KioskController, location: Location) -> Page:
     tr = kiosk.tr
     session = kiosk.session
     languages = [
-        Action(f"lang_{code}", LANGUAGE_NAMES[code], "language",
-               lambda code=code: kiosk.choose_language(code))
+        Action(
+            f"lang_{code}",
+            LANGUAGE_NAMES[code],
+            "language",
+            lambda code=code: kiosk.choose_language(code),
+        )
         for code in kiosk.config.languages.offered
     ]
     listening = tr("oui") if session.speech_mode else tr("non")
     actions = [
         Action("start", tr("Touchez l'écran pour commencer"), "touch", kiosk.start),
-        Action("listen_toggle", tr("Écouter les instructions : {state}", state=listening), "listen",
-               kiosk.toggle_speech_mode),
+        Action(
+            "listen_toggle",
+            tr("Écouter les instructions : {state}", state=listening),
+            "listen",
+            kiosk.toggle_speech_mode,
+        ),
     ]
-    lines = [Line(tr("Cette borne vous aide à faire vos démarches.")),
-             Line(tr("Un conseiller peut aussi vous aider."), "mediator")]
-    return _page(kiosk, "home", tr("Bonjour"), lines, actions, secondary=languages,
-                 pictogram="touch", primary_first=True)
+    lines = [
+        Line(tr("Cette borne vous aide à faire vos démarches.")),
+        Line(tr("Un conseiller peut aussi vous aider."), "mediator"),
+    ]
+    return _page(
+        kiosk,
+        "home",
+        tr("Bonjour"),
+        lines,
+        actions,
+        secondary=languages,
+        pictogram="touch",
+        primary_first=True,
+    )
 
 
 def _paged(kiosk: KioskController, location: Location, items: list[Action]) -> list[Action]:
     tr = kiosk.tr
-    not_found = Action("not_found", tr("Je ne trouve pas"), "question",
-                       lambda: kiosk.ask_help("not_found"))
+    not_found = Action("not_found", tr("Je ne trouve pas"), "question", lambda: kiosk.ask_help("not_found"))
     if len(items) + 1 <= MAX_CHOICES:
         return [*items, not_found]
     per_page = MAX_CHOICES - 2
     pages = (len(items) + per_page - 1) // per_page
     start = (location.page % pages) * per_page
     more = Action("more", tr("Voir d'autres choix"), "more", kiosk.turn_catalogue_page)
-    return [*items[start:start + per_page], more, not_found]
+    return [*items[start : start + per_page], more, not_found]
 
 
 def _catalogue(kiosk: KioskController, location: Location) -> Page:
@@ -78,15 +108,23 @@ def _catalogue(kiosk: KioskController, location: Location) -> Page:
     catalogue = kiosk.catalogue
     if location.theme is None:
         items = [
-            Action(f"theme_{theme}", tr(THEMES[theme][0]), THEMES[theme][1],
-                   lambda theme=theme: kiosk.open_theme(theme))
+            Action(
+                f"theme_{theme}",
+                tr(THEMES[theme][0]),
+                THEMES[theme][1],
+                lambda theme=theme: kiosk.open_theme(theme),
+            )
             for theme in catalogue.themes()
         ]
         title, instruction = tr("Votre démarche"), tr("Choisissez un sujet.")
     else:
         items = [
-            Action(f"procedure_{p.id}", localized(p.title, language)[0], p.pictogram,
-                   lambda pid=p.id: kiosk.open_procedure(pid, preview=location.preview))
+            Action(
+                f"procedure_{p.id}",
+                localized(p.title, language)[0],
+                p.pictogram,
+                lambda pid=p.id: kiosk.open_procedure(pid, preview=location.preview),
+            )
             for p in catalogue.by_theme(location.theme)
         ]
         title, instruction = tr(THEMES[location.theme][0]), tr("Choisissez votre démarche.")
@@ -110,8 +148,12 @@ def _step(kiosk: KioskController, location: Location) -> Page:
     lines = [Line(text(step.text))]
     if step.kind == "question":
         actions = [
-            Action(f"choice_{choice.id}", text(choice.label), choice.pictogram,
-                   lambda cid=choice.id: kiosk.answer(cid))
+            Action(
+                f"choice_{choice.id}",
+                text(choice.label),
+                choice.pictogram,
+                lambda cid=choice.id: kiosk.answer(cid),
+            )
             for choice in step.choices
         ]
     elif step.kind == "documents":
@@ -138,7 +180,11 @@ def _step(kiosk: KioskController, location: Location) -> Page:
         actions = [Action("continue", tr("Continuer"), "next", kiosk.proceed)]
     number, total = run.progress()
     return _page(
-        kiosk, "step", text(step.title), lines, actions,
+        kiosk,
+        "step",
+        text(step.title),
+        lines,
+        actions,
         primary_first=step.kind in ("info", "where"),
         pictogram=step.pictogram,
         progress=tr("Étape {number} sur {total}", number=number, total=total),
@@ -163,16 +209,22 @@ def _summary(kiosk: KioskController, location: Location) -> Page:
         Action("finish", tr("Terminer"), "end", kiosk.finish),
     ]
     return _page(
-        kiosk, "summary", tr("Récapitulatif : {title}", title=content.title), lines, actions,
-        qr_url=content.online_url, qr_caption=content.online_label, pictogram="info",
+        kiosk,
+        "summary",
+        tr("Récapitulatif : {title}", title=content.title),
+        lines,
+        actions,
+        qr_url=content.online_url,
+        qr_caption=content.online_label,
+        pictogram="info",
         note=tr("Ce texte existe seulement en français.") if content.fell_back else "",
     )
 
 
 _PRINTER_MESSAGES = {
-    "paper_out": "L'imprimante n'a plus de papier. Regardez le QR code à la place. Un conseiller est prévenu.",
-    "offline": "L'imprimante ne marche pas. Regardez le QR code à la place. Un conseiller est prévenu.",
-    "cover_open": "L'imprimante est ouverte. Regardez le QR code à la place. Un conseiller est prévenu.",
+    "paper_out": "L'imprimante n'a plus de papier. Regardez le QR code. Un conseiller est prévenu.",
+    "offline": "L'imprimante ne marche pas. Regardez le QR code. Un conseiller est prévenu.",
+    "cover_open": "L'imprimante est ouverte. Regardez le QR code. Un conseiller est prévenu.",
 }
 
 
@@ -182,8 +234,10 @@ def _receipt(kiosk: KioskController, location: Location) -> Page:
     assert run is not None
     content = summary_content(run, kiosk.config, tr, kiosk.session.language)
     message = location.message
-    lines = [Line(tr("Vous pouvez imprimer ce résumé."), "print"),
-             Line(tr("Vous pouvez aussi photographier le QR code avec votre téléphone."), "qr")]
+    lines = [
+        Line(tr("Vous pouvez imprimer ce résumé."), "print"),
+        Line(tr("Vous pouvez aussi photographier le QR code avec votre téléphone."), "qr"),
+    ]
     preview = ""
     if message == "printed":
         lines = [Line(tr("Votre papier est imprimé. Prenez-le sous l'écran."), "yes", Mark.OK)]
@@ -194,15 +248,26 @@ def _receipt(kiosk: KioskController, location: Location) -> Page:
     elif message:
         lines = [Line(message, "print")]
     actions = [
-        Action("print", tr("Imprimer"), "print", kiosk.print_receipt,
-               enabled=not message.startswith("Impression")),
+        Action(
+            "print",
+            tr("Imprimer"),
+            "print",
+            kiosk.print_receipt,
+            enabled=not message.startswith("Impression"),
+        ),
         Action("show_qr", tr("Voir le QR code"), "qr", lambda: kiosk.open_receipt(show_qr=True)),
         Action("finish", tr("Terminer"), "end", kiosk.finish),
     ]
     return _page(
-        kiosk, "receipt", tr("Votre résumé"), lines, actions, pictogram="print",
+        kiosk,
+        "receipt",
+        tr("Votre résumé"),
+        lines,
+        actions,
+        pictogram="print",
         qr_url=content.online_url if location.show_qr else None,
-        qr_caption=content.online_label, preview=preview,
+        qr_caption=content.online_label,
+        preview=preview,
     )
 
 
@@ -220,8 +285,10 @@ def _feedback(kiosk: KioskController, location: Location) -> Page:
 
 def _help(kiosk: KioskController, location: Location) -> Page:
     tr = kiosk.tr
-    lines = [Line(tr("Un conseiller va venir vous aider."), "mediator"),
-             Line(tr("Restez près de la borne, s'il vous plaît."))]
+    lines = [
+        Line(tr("Un conseiller va venir vous aider."), "mediator"),
+        Line(tr("Restez près de la borne, s'il vous plaît.")),
+    ]
     site = kiosk.config.site
     if site.phone:
         lines.append(Line(tr("Vous pouvez aussi appeler le {phone}.", phone=site.phone), "phone"))
@@ -232,12 +299,20 @@ def _help(kiosk: KioskController, location: Location) -> Page:
 def _idle(kiosk: KioskController, location: Location) -> Page:
     tr = kiosk.tr
     seconds = kiosk.idle.seconds_left(kiosk.clock())
-    lines = [Line(tr("Sans réponse, tout sera effacé dans {seconds} secondes.", seconds=seconds),
-                  "clock"),
-             Line(tr("Touchez le bouton pour continuer."))]
+    lines = [
+        Line(tr("Sans réponse, tout sera effacé dans {seconds} secondes.", seconds=seconds), "clock"),
+        Line(tr("Touchez le bouton pour continuer.")),
+    ]
     actions = [Action("still_here", tr("Je suis encore là"), "touch", kiosk.still_here)]
-    return _page(kiosk, "idle", tr("Êtes-vous encore là ?"), lines, actions, pictogram="clock",
-                 primary_first=True)
+    return _page(
+        kiosk,
+        "idle",
+        tr("Êtes-vous encore là ?"),
+        lines,
+        actions,
+        pictogram="clock",
+        primary_first=True,
+    )
 
 
 def _mediator_pin(kiosk: KioskController, location: Location) -> Page:
@@ -245,16 +320,35 @@ def _mediator_pin(kiosk: KioskController, location: Location) -> Page:
     locked = kiosk.pin_lock.seconds_locked()
     if locked > 0:
         minutes, seconds = divmod(int(locked + 0.999), 60)
-        lines = [Line(tr("Trop d'essais. Réessayez dans {minutes} min {seconds} s.",
-                         minutes=minutes, seconds=seconds), "lock", Mark.ERROR)]
+        lines = [
+            Line(
+                tr(
+                    "Trop d'essais. Réessayez dans {minutes} min {seconds} s.",
+                    minutes=minutes,
+                    seconds=seconds,
+                ),
+                "lock",
+                Mark.ERROR,
+            )
+        ]
     elif location.message == "wrong":
-        lines = [Line(tr("Code faux. Il reste {count} essais.", count=kiosk.pin_lock.attempts_left),
-                      "no", Mark.ERROR)]
+        lines = [
+            Line(
+                tr("Code faux. Il reste {count} essais.", count=kiosk.pin_lock.attempts_left),
+                "no",
+                Mark.ERROR,
+            )
+        ]
     else:
         lines = [Line(tr("Tapez le code du conseiller."), "lock")]
     digits = [
-        Action(f"pin_{digit}", digit, None, lambda digit=digit: kiosk.pin_digit(digit),
-               enabled=locked <= 0)
+        Action(
+            f"pin_{digit}",
+            digit,
+            None,
+            lambda digit=digit: kiosk.pin_digit(digit),
+            enabled=locked <= 0,
+        )
         for digit in "1234567890"
     ]
     actions = [
@@ -262,26 +356,42 @@ def _mediator_pin(kiosk: KioskController, location: Location) -> Page:
         Action("pin_clear", tr("Effacer"), "no", kiosk.pin_clear),
         Action("pin_ok", tr("Valider"), "yes", kiosk.pin_submit, enabled=locked <= 0),
     ]
-    page = _page(kiosk, "mediator_pin", tr("Espace conseiller"), lines, actions,
-                 pictogram="lock", entry="●" * len(kiosk.pin_entry))
+    page = _page(
+        kiosk,
+        "mediator_pin",
+        tr("Espace conseiller"),
+        lines,
+        actions,
+        pictogram="lock",
+        entry="●" * len(kiosk.pin_entry),
+    )
     # The spoken description never lists the digits' keys one by one, nor the entry.
     return page
 
 
 def _mediator(kiosk: KioskController, location: Location) -> Page:
     tr = kiosk.tr
-    messages = {"test_printed": tr("Le ticket de test est imprimé."),
-                "test_failed": tr("Le ticket de test n'a pas pu être imprimé.")}
+    messages = {
+        "test_printed": tr("Le ticket de test est imprimé."),
+        "test_failed": tr("Le ticket de test n'a pas pu être imprimé."),
+    }
     lines = [Line(messages.get(location.message, tr("Que voulez-vous faire ?")), "settings")]
     actions = [
-        Action("mediator_status", tr("État des appareils"), "settings",
-               lambda: kiosk.mediator_screen("mediator_status")),
+        Action(
+            "mediator_status",
+            tr("État des appareils"),
+            "settings",
+            lambda: kiosk.mediator_screen("mediator_status"),
+        ),
         Action("mediator_test_print", tr("Imprimer un ticket de test"), "print", kiosk.test_print),
         Action("mediator_reload", tr("Recharger les démarches"), "renew", kiosk.reload_content),
-        Action("mediator_preview", tr("Voir une démarche"), "search",
-               kiosk.open_preview),
-        Action("mediator_end_session", tr("Finir la session en cours"), "end",
-               kiosk.mediator_end_session),
+        Action("mediator_preview", tr("Voir une démarche"), "search", kiosk.open_preview),
+        Action(
+            "mediator_end_session",
+            tr("Finir la session en cours"),
+            "end",
+            kiosk.mediator_end_session,
+        ),
         Action("mediator_quit", tr("Quitter la borne"), "lock", kiosk.quit),
         Action("mediator_close", tr("Fermer"), "back", kiosk.close_mediator),
     ]
@@ -293,19 +403,29 @@ def _mediator_preview(kiosk: KioskController, location: Location) -> Page:
     language = kiosk.session.language
     procedures = sorted(kiosk.catalogue.procedures.values(), key=lambda p: p.title["fr"])
     items = [
-        Action(f"procedure_{p.id}", localized(p.title, language)[0], p.pictogram,
-               lambda pid=p.id: kiosk.open_procedure(pid, preview=True))
+        Action(
+            f"procedure_{p.id}",
+            localized(p.title, language)[0],
+            p.pictogram,
+            lambda pid=p.id: kiosk.open_procedure(pid, preview=True),
+        )
         for p in procedures
     ]
     per_page = MAX_CHOICES - 2
     pages = max(1, (len(items) + per_page - 1) // per_page)
     start = (location.page % pages) * per_page
-    actions = [*items[start:start + per_page]]
+    actions = [*items[start : start + per_page]]
     if pages > 1:
         actions.append(Action("more", tr("Voir d'autres choix"), "more", kiosk.turn_catalogue_page))
     actions.append(Action("mediator_close", tr("Fermer"), "back", kiosk.close_mediator))
-    return _page(kiosk, "mediator_preview", tr("Voir une démarche"),
-                 [Line(tr("Choisissez la démarche à vérifier."))], actions, pictogram="search")
+    return _page(
+        kiosk,
+        "mediator_preview",
+        tr("Voir une démarche"),
+        [Line(tr("Choisissez la démarche à vérifier."))],
+        actions,
+        pictogram="search",
+    )
 
 
 def _mediator_status(kiosk: KioskController, location: Location) -> Page:
@@ -316,10 +436,10 @@ def _mediator_status(kiosk: KioskController, location: Location) -> Page:
     lines += [Line(str(error), "warning", Mark.ERROR) for error in catalogue.errors[:5]]
     if location.message == "reloaded":
         lines.insert(0, Line(tr("Les démarches sont rechargées."), "yes", Mark.OK))
-    actions = [Action("mediator_back", tr("Retour au menu"), "back",
-                      lambda: kiosk.mediator_screen("mediator"))]
-    return _page(kiosk, "mediator_status", tr("État des appareils"), lines, actions,
-                 pictogram="settings")
+    actions = [
+        Action("mediator_back", tr("Retour au menu"), "back", lambda: kiosk.mediator_screen("mediator"))
+    ]
+    return _page(kiosk, "mediator_status", tr("État des appareils"), lines, actions, pictogram="settings")
 
 
 def bar(kiosk: KioskController) -> list[Action]:
@@ -339,9 +459,11 @@ def test_receipt(kiosk: KioskController) -> ReceiptDocument:
     """The mediator's test ticket: the site's name and the kiosk id, nothing of a citizen."""
     tr = kiosk.tr
     return ReceiptDocument(
-        lines=[ReceiptLine(tr("Ticket de test"), LineStyle.TITLE),
-               ReceiptLine(kiosk.config.site.name),
-               ReceiptLine(kiosk.config.kiosk_id)],
+        lines=[
+            ReceiptLine(tr("Ticket de test"), LineStyle.TITLE),
+            ReceiptLine(kiosk.config.site.name),
+            ReceiptLine(kiosk.config.kiosk_id),
+        ],
     )
 
 

@@ -39,13 +39,18 @@ def place_lines(
     if place is None:
         return [text], fell_back
     lines = [place.name, place.address, *place.hours]
-    lines += [value for value in (place.appointment, place.phone and tr("Téléphone : {phone}", phone=place.phone)) if value]
+    lines += [
+        value
+        for value in (
+            place.appointment,
+            place.phone and tr("Téléphone : {phone}", phone=place.phone),
+        )
+        if value
+    ]
     return lines, False
 
 
-def summary_content(
-    run: ProcedureRun, config: SiteConfig, tr: Translator, language: str
-) -> SummaryContent:
+def summary_content(run: ProcedureRun, config: SiteConfig, tr: Translator, language: str) -> SummaryContent:
     summary = run.summary()
     procedure = run.procedure
     fell_back = False
@@ -65,7 +70,11 @@ def summary_content(
             documents.append((tr("À trouver : {document}", document=label), LineStyle.MISSING))
     where, where_fell_back = place_lines(run, config, tr, language)
     sections = [
-        Section(tr("Ce que vous devez faire"), "next", [(text(t.text), LineStyle.TEXT) for t in summary.todo]),
+        Section(
+            tr("Ce que vous devez faire"),
+            "next",
+            [(text(t.text), LineStyle.TEXT) for t in summary.todo],
+        ),
     ]
     if documents:
         sections.append(Section(tr("Les documents à apporter"), "document", documents))
@@ -89,9 +98,7 @@ def summary_content(
     )
 
 
-def build_receipt(
-    run: ProcedureRun, config: SiteConfig, tr: Translator, language: str
-) -> ReceiptDocument:
+def build_receipt(run: ProcedureRun, config: SiteConfig, tr: Translator, language: str) -> ReceiptDocument:
     """The paper version of the summary, with the QR code to continue at home. No personal data."""
     content = summary_content(run, config, tr, language)
     lines = [ReceiptLine(content.title, LineStyle.TITLE), ReceiptLine(config.site.name)]

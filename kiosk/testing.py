@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
+import shutil
+import subprocess
 import time
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -13,6 +18,37 @@ from kiosk.config import SiteConfig, load_config
 
 #: Names of keypad keys accepted by :meth:`KioskPilot.key`.
 KEYPAD = ("up", "down", "left", "right", "enter", "back", "help", "volume_up", "volume_down")
+
+
+@contextlib.contextmanager
+def virtual_display(size: str = "1920x1920x24") -> Iterator[str]:
+    """Start Xvfb on a display number it picks itself (-displayfd) and point DISPLAY at it."""
+    if shutil.which("Xvfb") is None:
+        raise RuntimeError("Xvfb is missing: `make test` installs it (Debian package xvfb)")
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", size, "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        process.kill()
+        raise RuntimeError("Xvfb did not start")
+    previous = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = f":{number}"
+    try:
+        yield os.environ["DISPLAY"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if previous is None:
+            os.environ.pop("DISPLAY", None)
+        else:
+            os.environ["DISPLAY"] = previous
 
 
 class ManualClock:
@@ -40,6 +76,9 @@ class KioskPilot:
         self.quit_requested = False
 
     def __enter__(self) -> KioskPilot:
+        from kiosk.kivy_setup import prepare_kivy
+
+        prepare_kivy()
         from kivy.base import EventLoop
         from kivy.core.window import Window
 
@@ -49,9 +88,7 @@ class KioskPilot:
         EventLoop.ensure_window()
         Window.size = self.size
         self.engine = RecordingEngine()
-        self.kiosk = assemble(
-            self.config, speech_engine=self.engine, clock=self.clock, on_quit=self._on_quit
-        )
+        self.kiosk = assemble(self.config, speech_engine=self.engine, clock=self.clock, on_quit=self._on_quit)
         Window.add_widget(self.kiosk.root)
         self._window = Window
         self.wait(0.15)
@@ -98,11 +135,20 @@ class KioskPilot:
         while node is not None and node is not self._window:
             if node.opacity == 0 or node.width <= 0 or node.height <= 0:
                 return False
-            if isinstance(node, Screen) and node.manager is not None and node.manager.current_screen is not node:
+            if (
+                isinstance(node, Screen)
+                and node.manager is not None
+                and node.manager.current_screen is not node
+            ):
                 return False
             node = node.parent
         x, y = widget.to_window(widget.x, widget.y)
-        return x < self._window.width and y < self._window.height and x + widget.width > 0 and y + widget.height > 0
+        return (
+            x < self._window.width
+            and y < self._window.height
+            and x + widget.width > 0
+            and y + widget.height > 0
+        )
 
     def _walk(self) -> list[Any]:
         return [w for w in self.kiosk.root.walk(restrict=True) if self._visible(w)]
@@ -125,9 +171,18 @@ class KioskPilot:
         for widget in self._walk():
             if isinstance(widget, KioskButton):
                 x, y = widget.to_window(widget.x, widget.y)
-                found.append({"id": widget.action_id, "text": widget.text, "x": x, "y": y,
-                              "width": widget.width, "height": widget.height,
-                              "disabled": widget.disabled, "widget": widget})
+                found.append(
+                    {
+                        "id": widget.action_id,
+                        "text": widget.text,
+                        "x": x,
+                        "y": y,
+                        "width": widget.width,
+                        "height": widget.height,
+                        "disabled": widget.disabled,
+                        "widget": widget,
+                    }
+                )
         return found
 
     def find(self, target: str) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
+from kivy.uix.widget import Widget
 
 from accessibility.bidi import for_display
-from screens.widgets import KioskButton, glyph, make_button, make_line, script_font
+from screens.widgets import ChoiceButton, KioskButton, TextLine, glyph, script_font, show_action, show_line
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -49,6 +50,10 @@ class PageScreen(Screen):
     columns = NumericProperty(1)
     qr = ObjectProperty(None, allownone=True)
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._pools: dict[int, list[Widget]] = {}
+
     def show(self, page: Any) -> None:
         """Replace the content with ``page`` (a kiosk view-model)."""
         self.title = for_display(page.title)
@@ -61,20 +66,32 @@ class PageScreen(Screen):
         self.qr_caption = for_display(page.qr_caption)
         self.qr = qr_texture(page.qr_url) if page.qr_url else None
         self.has_qr = page.qr_url is not None
-        lines = self.ids.lines
-        lines.clear_widgets()
-        for line in page.lines:
-            lines.add_widget(make_line(self.style, line))
-        actions = self.ids.actions
-        actions.clear_widgets()
         self.columns = self.columns_for(len(page.actions))
-        for index, action in enumerate(page.actions):
-            actions.add_widget(make_button(self.style, action, page.primary_first and index == 0))
-        secondary = self.ids.get("secondary")
-        if secondary is not None:
-            secondary.clear_widgets()
-            for action in page.secondary:
-                secondary.add_widget(make_button(self.style, action))
+        lines = self._widgets(self.ids.lines, TextLine, len(page.lines))
+        for widget, line in zip(lines, page.lines, strict=True):
+            show_line(widget, line)
+        buttons = self._widgets(self.ids.actions, ChoiceButton, len(page.actions))
+        for index, (button, action) in enumerate(zip(buttons, page.actions, strict=True)):
+            show_action(button, action, page.primary_first and index == 0)
+        secondary = self._widgets(self.ids.secondary, ChoiceButton, len(page.secondary))
+        for button, action in zip(secondary, page.secondary, strict=True):
+            show_action(button, action)
+
+    def _widgets(self, container: Widget, kind: type[Widget], count: int) -> list[Any]:
+        """``count`` widgets of ``kind`` in ``container``, reused from earlier pages where possible.
+
+        Reusing them keeps a screen change to a few property updates, and keeps the number of
+        widgets bound to the long-lived style from growing session after session.
+        """
+        pool: list[Widget] = self._pools.setdefault(id(container), [])
+        while len(pool) < count:
+            pool.append(kind(style=self.style))
+        shown = list(reversed(container.children))
+        if shown != pool[:count]:
+            container.clear_widgets()
+            for widget in pool[:count]:
+                container.add_widget(widget)
+        return pool[:count]
 
     def columns_for(self, count: int) -> int:
         wide = self.width > self.height * 1.2
@@ -83,8 +100,6 @@ class PageScreen(Screen):
     def focusables(self) -> list[KioskButton]:
         """The actionable widgets in reading order, for the keypad."""
         found: list[KioskButton] = []
-        for container in ("secondary", "actions"):
-            box = self.ids.get(container)
-            if box is not None:
-                found += [w for w in reversed(box.children) if isinstance(w, KioskButton)]
+        for container in (self.ids.secondary, self.ids.actions):
+            found += [w for w in reversed(container.children) if isinstance(w, KioskButton)]
         return found

@@ -15,7 +15,7 @@ from kivy.uix.widget import Widget
 
 from screens.page import PageScreen
 from screens.pin import PinScreen
-from screens.widgets import KioskButton, BarButton, alt_text, glyph
+from screens.widgets import BarButton, KioskButton, alt_text, glyph
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 

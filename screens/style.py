@@ -54,8 +54,17 @@ class Style(EventDispatcher):
 
     def apply_theme(self, name: str) -> None:
         theme = THEMES[name]
-        for key in ("background", "surface", "text", "accent", "accent_text", "border", "focus",
-                    "ok", "error"):
+        for key in (
+            "background",
+            "surface",
+            "text",
+            "accent",
+            "accent_text",
+            "border",
+            "focus",
+            "ok",
+            "error",
+        ):
             setattr(self, key, rgba(getattr(theme, key)))
         self.muted = rgba(theme.muted_text)
 

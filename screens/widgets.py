@@ -73,22 +73,23 @@ class TextLine(BoxLayout):
         self.font = script_font(text)
 
 
-def make_button(style: Any, action: Any, primary: bool = False) -> ChoiceButton:
-    """An ChoiceButton for a view-model action (anything with id, text, pictogram, run, enabled)."""
-    return ChoiceButton(
-        style=style,
-        action_id=action.id,
-        text=action.text,
-        glyph=glyph(action.pictogram),
-        alt=alt_text(action.pictogram),
-        primary=primary,
-        callback=action.run,
-        disabled=not action.enabled,
-    )
+def show_action(button: KioskButton, action: Any, primary: bool = False) -> None:
+    """Draw a view-model action (id, text, pictogram, run, enabled) on a button."""
+    button.action_id = action.id
+    button.text = action.text
+    button.glyph = glyph(action.pictogram)
+    button.alt = alt_text(action.pictogram)
+    button.primary = primary
+    button.callback = action.run
+    button.disabled = not action.enabled
+    button.focused = False
 
 
-def make_line(style: Any, line: Any) -> TextLine:
-    return TextLine(style=style, text=line.text, glyph=glyph(line.pictogram), mark=line.mark.value)
+def show_line(widget: TextLine, line: Any) -> None:
+    """Draw a view-model line (text, pictogram, mark) on a text line."""
+    widget.mark = line.mark.value
+    widget.text = line.text
+    widget.glyph = glyph(line.pictogram)
 
 
 class BarButton(KioskButton):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,36 +19,13 @@ os.environ["KIVY_LOG_MODE"] = "PYTHON"
 os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="kivy-home-")
 
 
-def _start_xvfb() -> subprocess.Popen[bytes]:
-    """Xvfb on a display number it picks itself (-displayfd), so parallel runs never collide."""
-    if shutil.which("Xvfb") is None:
-        pytest.exit("Xvfb is missing: run `make test`, which installs it", returncode=3)
-    read_end, write_end = os.pipe()
-    process = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        process.kill()
-        pytest.exit("Xvfb did not start", returncode=3)
-    os.environ["DISPLAY"] = f":{number}"
-    return process
-
-
 @pytest.fixture(scope="session")
 def display() -> Iterator[str]:
     """A virtual display shared by the GUI tests (Kivy keeps one window per process)."""
-    process = _start_xvfb()
-    try:
-        yield os.environ["DISPLAY"]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    from kiosk.testing import virtual_display
+
+    with virtual_display() as name:
+        yield name
 
 
 @pytest.fixture(scope="session")

@@ -14,3 +14,9 @@ def test_import_contracts_hold() -> None:
     result = subprocess.run([str(linter)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: " in result.stdout and " broken" in result.stdout
+
+
+def test_ruff_finds_nothing() -> None:
+    ruff = Path(sys.executable).parent / "ruff"
+    result = subprocess.run([str(ruff), "check", "."], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr

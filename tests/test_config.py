@@ -27,13 +27,28 @@ def _with(tmp_path: Path, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "key", "words"),
     [
-        ("warning_seconds = 30", "warning_seconds = 5", "timeouts.warning_seconds", "greater than or equal to 20"),
+        (
+            "warning_seconds = 30",
+            "warning_seconds = 5",
+            "timeouts.warning_seconds",
+            "greater than or equal to 20",
+        ),
         ("max_extensions = 20", "max_extensions = 3", "timeouts.max_extensions", "10"),
-        ('offered = ["fr", "en", "ar"]', 'offered = ["fr", "xx"]', "languages.offered", "unknown language"),
+        (
+            'offered = ["fr", "en", "ar"]',
+            'offered = ["fr", "xx"]',
+            "languages.offered",
+            "unknown language",
+        ),
         ('type = "simulated"', 'type = "laser"', "devices.printer.type", "simulated"),
         ("pin_hash = ", "pin_hash_typo = ", "mediator.pin_hash", "Field required"),
         ('kiosk_id = "demo-borne-1"', 'kiosk_id = "Demo Borne!"', "kiosk_id", "pattern"),
-        ("[fleet]\nenabled = false", "[fleet]\nenabled = false\nbroker = 1", "fleet.broker", "unknown key"),
+        (
+            "[fleet]\nenabled = false",
+            "[fleet]\nenabled = false\nbroker = 1",
+            "fleet.broker",
+            "unknown key",
+        ),
     ],
 )
 def test_bad_values_name_the_key(tmp_path: Path, old: str, new: str, key: str, words: str) -> None:

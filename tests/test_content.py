@@ -12,9 +12,16 @@ from kiosk.content import DEFAULT_CONTENT_DIR, load_catalogue
 from kiosk.procedures import THEMES
 
 REQUIRED = {
-    "carte-identite", "passeport", "acte-de-naissance", "inscription-scolaire", "signaler-voirie",
-    "changement-adresse", "prime-activite", "compte-ameli-carte-vitale",
-    "inscription-france-travail", "declaration-revenus",
+    "carte-identite",
+    "passeport",
+    "acte-de-naissance",
+    "inscription-scolaire",
+    "signaler-voirie",
+    "changement-adresse",
+    "prime-activite",
+    "compte-ameli-carte-vitale",
+    "inscription-france-travail",
+    "declaration-revenus",
 }
 
 
@@ -82,13 +89,18 @@ def test_a_step_leading_nowhere_and_a_loop_are_refused(content: Path) -> None:
     path = content / "passeport.yaml"
     text = path.read_text(encoding="utf-8")
     first_step = text.split("  - id: ", 2)[1].split("\n", 1)[0]
-    path.write_text(text.replace("    kind: info\n", f"    kind: info\n    next: {first_step}\n", 1), encoding="utf-8")
+    path.write_text(
+        text.replace("    kind: info\n", f"    kind: info\n    next: {first_step}\n", 1),
+        encoding="utf-8",
+    )
     catalogue = load_catalogue(content)
     assert "passeport" not in catalogue.procedures
     assert any("loop" in error.message for error in catalogue.errors)
 
 
-def test_content_check_command_prints_errors_and_exits_non_zero(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_content_check_command_prints_errors_and_exits_non_zero(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["content", "check", str(content)]) == 0
     _break(content / "passeport.yaml", "version:", "version: -3\nold_version:")
     assert main(["content", "check", str(content)]) == 1

@@ -53,9 +53,17 @@ class Harness:
         self.pages: list[Page] = []
         self.quit = False
         self.kiosk = KioskController(
-            self.config, load_catalogue(self.config.content_directory), self.speech, self.printer,
-            self.help, lambda: self.time, now_runs, self.pages.append, self._quit,
-            lambda: load_catalogue(self.config.content_directory), lambda: [("Imprimante", "ok")],
+            self.config,
+            load_catalogue(self.config.content_directory),
+            self.speech,
+            self.printer,
+            self.help,
+            lambda: self.time,
+            now_runs,
+            self.pages.append,
+            self._quit,
+            lambda: load_catalogue(self.config.content_directory),
+            lambda: [("Imprimante", "ok")],
         )
 
     def _quit(self) -> None:
@@ -189,7 +197,9 @@ def test_printed_receipt_is_previewed_and_matches_the_summary(harness: Harness) 
         assert " ".join(text.split()) in flat
 
 
-def test_feedback_ends_the_session_with_anonymous_statistics(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+def test_feedback_ends_the_session_with_anonymous_statistics(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     harness.to_summary()
     harness.walk("finish")
     assert harness.page.name == "feedback"

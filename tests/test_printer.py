@@ -8,12 +8,22 @@ import threading
 import pytest
 
 from devices.escpos_printer import NetworkReceiptPrinter, to_bytes
-from devices.receipt import LineStyle, PrinterError, PrinterFault, ReceiptDocument, ReceiptLine, receipt_text
+from devices.receipt import (
+    LineStyle,
+    PrinterError,
+    PrinterFault,
+    ReceiptDocument,
+    ReceiptLine,
+    receipt_text,
+)
 from devices.simulators import SimulatedPrinter
 
 DOCUMENT = ReceiptDocument(
-    lines=[ReceiptLine("Passeport", LineStyle.TITLE), ReceiptLine("Photo", LineStyle.MISSING),
-           ReceiptLine("Timbre fiscal", LineStyle.CHECKED)],
+    lines=[
+        ReceiptLine("Passeport", LineStyle.TITLE),
+        ReceiptLine("Photo", LineStyle.MISSING),
+        ReceiptLine("Timbre fiscal", LineStyle.CHECKED),
+    ],
     qr_url="https://www.service-public.gouv.fr/particuliers/vosdroits/F14929",
     qr_caption="Continuer chez vous",
     footer=["Source : fiche F14929"],

@@ -240,6 +240,8 @@ BASE_WORDS_PER_MINUTE = 175
 MIN_WORDS_PER_MINUTE = 80
 MAX_WORDS_PER_MINUTE = 450
 
+#: Renderings tried before giving up (a race inside pyttsx3 may cancel one, see _render_once).
+RENDER_ATTEMPTS = 3
 #: Longest wait for espeak-ng's own thread to finish queued work before rendering.
 ESPEAK_IDLE_TIMEOUT_SECONDS = 2.0
 
@@ -276,8 +278,12 @@ class Pyttsx3Engine:
     The next sentence is rendered while the current one plays, so there is no gap.
 
     Threads: ``say`` blocks its caller; ``stop`` may be called from any thread. espeak-ng
-    calls are serialised by a process-wide lock. ``on_audio_start`` is called on the thread
-    running ``say`` when the player starts the first sentence of each ``say``.
+    calls are serialised by a process-wide lock (pyttsx3 shares one espeak-ng state per
+    process, and its espeak driver writes the WAV from espeak-ng's own thread, which is
+    why rendering waits for espeak-ng to be idle). ``on_audio_start`` is called on the
+    thread running ``say`` when the player starts the first sentence of each ``say``.
+    pyttsx3 prints "Audio saved to <temporary path>" on stdout for each rendering: noise,
+    but never the spoken text.
     """
 
     def __init__(
@@ -386,9 +392,7 @@ class Pyttsx3Engine:
                 if index == 0 and self.on_audio_start is not None:
                     self.on_audio_start()
                 if index + 1 < len(sentences):
-                    wav_files.append(
-                        self._render(sentences[index + 1], voice, rate, volume, self._new_wav())
-                    )
+                    wav_files.append(self._render(sentences[index + 1], voice, rate, volume, self._new_wav()))
                 self._wait_player(process)
                 wav_files[index].unlink(missing_ok=True)
         finally:
@@ -413,9 +417,7 @@ class Pyttsx3Engine:
             # Otherwise espeak-ng would keep whichever voice spoke last (maybe Arabic).
             if language not in self._warned_languages:
                 self._warned_languages.add(language)
-                logger.warning(
-                    "No espeak-ng voice for %r: using %r", language, self.fallback_language
-                )
+                logger.warning("No espeak-ng voice for %r: using %r", language, self.fallback_language)
             voice = self.voice_for(self.fallback_language)
         return voice
 
@@ -426,39 +428,66 @@ class Pyttsx3Engine:
     def _render(self, text: str, voice: str | None, rate: float, volume: float, path: Path) -> Path:
         words_per_minute = round(BASE_WORDS_PER_MINUTE * rate)
         words_per_minute = max(MIN_WORDS_PER_MINUTE, min(MAX_WORDS_PER_MINUTE, words_per_minute))
-        path.unlink(missing_ok=True)
+        volume = max(0.0, min(1.0, volume))
         with _ESPEAK_LOCK:
-            try:
-                # pyttsx3 opens espeak-ng in its asynchronous mode, and runAndWait() ends by
-                # calling espeak_Cancel() whenever espeak_IsPlaying() is true. Changing the
-                # voice, rate or volume queues commands in espeak-ng's own thread, so without
-                # these waits that Cancel drops them (the previous rate is used) or cancels
-                # the synthesis itself (no audio at all): seen in about one run in three.
-                self._wait_until_espeak_idle()
-                if voice is not None:
-                    self._tts.setProperty("voice", voice)
-                self._tts.setProperty("rate", words_per_minute)
-                self._tts.setProperty("volume", max(0.0, min(1.0, volume)))
-                self._wait_until_espeak_idle()
-                self._tts.save_to_file(text, str(path))
-                self._tts.runAndWait()
-                self.last_voice = self._tts.getProperty("voice")
-            except Exception as error:
-                # pyttsx3 leaves its engine "in loop" after an error, and every later
-                # runAndWait would raise "run loop already started": end the loop.
-                try:
-                    self._tts.endLoop()
-                except Exception:
-                    pass
-                raise SpeechEngineError(f"espeak-ng could not render speech: {error}") from error
+            for _attempt in range(RENDER_ATTEMPTS):
+                path.unlink(missing_ok=True)
+                applied_rate = self._render_once(text, voice, words_per_minute, volume, path)
+                rendered = path.exists() and path.stat().st_size > 44  # 44 bytes: header only
+                if rendered and applied_rate == words_per_minute:
+                    break
+                # A race inside pyttsx3 cancelled the synthesis or undid the rate (see
+                # _render_once): render again rather than say nothing, or say it too fast.
+                logger.debug("espeak-ng rendering was cancelled; rendering again")
+            else:
+                if not rendered:
+                    raise SpeechEngineError("espeak-ng rendered no audio")
+                # Better at the wrong speed than not at all.
+                logger.warning("espeak-ng kept rate %s instead of %s", applied_rate, words_per_minute)
         if voice is not None and self.last_voice != voice:
             # pyttsx3 does not report a voice espeak-ng refused: say so, once per voice.
             if voice not in self._warned_languages:
                 self._warned_languages.add(voice)
                 logger.warning("espeak-ng used voice %r instead of %r", self.last_voice, voice)
-        if not path.exists() or path.stat().st_size <= 44:  # 44 bytes = a WAV header alone
-            raise SpeechEngineError("espeak-ng rendered no audio")
         return path
+
+    def _render_once(
+        self, text: str, voice: str | None, words_per_minute: int, volume: float, path: Path
+    ) -> int:
+        """Render once (with _ESPEAK_LOCK held); return the rate espeak-ng was left with."""
+        try:
+            # pyttsx3 2.99 opens espeak-ng in its asynchronous mode (espeak-ng's own thread
+            # synthesises and calls pyttsx3 back), and runAndWait() begins by calling
+            # espeak_Cancel() whenever espeak_IsPlaying() is true. That Cancel drops the
+            # synthesis (no audio) or restores the previous voice, rate and volume: it
+            # happened in one rendering in four while espeak-ng was still finishing the
+            # previous one. Hence: wait for espeak-ng to be idle before and after.
+            self._wait_until_espeak_idle()
+            if self._tts.isBusy():
+                # A new pyttsx3 engine starts "busy": it would queue these settings and its
+                # own end-of-loop, and leave runAndWait before the audio is written.
+                self._tts.proxy.setBusy(False)
+            if voice is not None:
+                self._tts.setProperty("voice", voice)
+            self._tts.setProperty("rate", words_per_minute)
+            self._tts.setProperty("volume", volume)
+            self._wait_until_espeak_idle()
+            self._tts.save_to_file(text, str(path))
+            self._tts.runAndWait()
+            # The WAV is written from espeak-ng's thread; make sure it has finished.
+            self._wait_until_espeak_idle()
+            self.last_voice = self._tts.getProperty("voice")
+            return int(self._tts.getProperty("rate"))
+        except SpeechEngineError:
+            raise
+        except Exception as error:
+            # pyttsx3 leaves its engine "in loop" after an error, and every later
+            # runAndWait would raise "run loop already started": end the loop.
+            try:
+                self._tts.endLoop()
+            except Exception:
+                pass
+            raise SpeechEngineError(f"espeak-ng could not render speech: {error}") from error
 
     def _wait_until_espeak_idle(self) -> None:
         if self._espeak is None:

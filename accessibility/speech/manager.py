@@ -265,9 +265,7 @@ class SpeechManager:
         For tests and benchmarks: a paused manager with queued speech is not idle.
         """
         with self._condition:
-            return self._condition.wait_for(
-                lambda: self._current is None and not self._queue, timeout
-            )
+            return self._condition.wait_for(lambda: self._current is None and not self._queue, timeout)
 
     def close(self) -> None:
         """Stop speaking and end the worker thread (waits for it). Later calls do nothing."""
@@ -340,9 +338,7 @@ class SpeechManager:
             return self._volume
 
     def _has_work_locked(self) -> bool:
-        return self._closing or (
-            not self._paused and (self._current is not None or bool(self._queue))
-        )
+        return self._closing or (not self._paused and (self._current is not None or bool(self._queue)))
 
     # -- the worker thread --------------------------------------------------------------
 
@@ -399,18 +395,14 @@ class SpeechManager:
     def _wait_pause(self, pause: Pause, generation: int) -> None:
         # A condition wait, not a sleep, so that an interruption ends the silence at once.
         with self._condition:
-            self._condition.wait_for(
-                lambda: self._generation != generation or self._closing, pause.ms / 1000
-            )
+            self._condition.wait_for(lambda: self._generation != generation or self._closing, pause.ms / 1000)
 
     def _finish_entry_locked(self, entry: _Entry) -> None:
         if self._current is entry:
             self._current = None
         self._condition.notify_all()  # for wait_idle
 
-    def _say(
-        self, engine: SpeechEngine, text: str, language: str, rate: float, volume: float
-    ) -> None:
+    def _say(self, engine: SpeechEngine, text: str, language: str, rate: float, volume: float) -> None:
         try:
             engine.say(text, language, rate, volume)
         except Exception:

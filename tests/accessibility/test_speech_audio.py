@@ -65,9 +65,7 @@ def keep_for_listening(path: Path, name: str) -> None:
 def engine() -> Iterator[Pyttsx3Engine]:
     speech_engine = Pyttsx3Engine()
     if not speech_engine.can_synthesise:
-        pytest.fail(
-            f"espeak-ng is installed but pyttsx3 cannot use it: {speech_engine.unavailable_reason}"
-        )
+        pytest.fail(f"espeak-ng is installed but pyttsx3 cannot use it: {speech_engine.unavailable_reason}")
     yield speech_engine
     speech_engine.close()
 
@@ -111,9 +109,7 @@ def test_rate_and_volume_reach_espeak(engine: Pyttsx3Engine, tmp_path: Path) -> 
     assert rms(quiet) < 0.5 * rms(loud)
 
 
-def test_unknown_language_is_read_with_the_french_voice(
-    engine: Pyttsx3Engine, tmp_path: Path
-) -> None:
+def test_unknown_language_is_read_with_the_french_voice(engine: Pyttsx3Engine, tmp_path: Path) -> None:
     engine.save_to_file(ARABIC, "ar", tmp_path / "ar.wav")
     engine.save_to_file("Bonjour", "xx", tmp_path / "xx.wav")
     assert engine.last_voice == "roa/fr"  # not the Arabic voice left over from before

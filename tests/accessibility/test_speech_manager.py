@@ -51,9 +51,7 @@ def test_speak_says_text_with_language_voice_rate_and_volume(
     manager.speak("Bonjour. Touchez l'écran pour commencer.")
 
     assert manager.wait_idle(PROMPTLY)
-    assert engine.said == [
-        SaidItem("Bonjour. Touchez l'écran pour commencer.", "fr", 1.0, 0.8, "roa/fr")
-    ]
+    assert engine.said == [SaidItem("Bonjour. Touchez l'écran pour commencer.", "fr", 1.0, 0.8, "roa/fr")]
     assert manager.history == ["Bonjour. Touchez l'écran pour commencer."]
 
 
@@ -137,9 +135,7 @@ def test_stop_cancels_the_queue_and_the_current_utterance(
     assert engine.completed == []
 
 
-def test_stop_while_idle_does_not_touch_the_engine(
-    manager: SpeechManager, engine: RecordingEngine
-) -> None:
+def test_stop_while_idle_does_not_touch_the_engine(manager: SpeechManager, engine: RecordingEngine) -> None:
     manager.stop()
     manager.speak("Bonjour")
     assert manager.wait_idle(PROMPTLY)
@@ -170,9 +166,7 @@ def test_pause_keeps_the_current_item_and_the_queue_for_resume(
     assert manager.history == ["un deux", "trois"]  # resuming is not a new utterance
 
 
-def test_now_while_paused_drops_the_paused_speech(
-    manager: SpeechManager, engine: RecordingEngine
-) -> None:
+def test_now_while_paused_drops_the_paused_speech(manager: SpeechManager, engine: RecordingEngine) -> None:
     engine.duration = durations(long=LONG)
     manager.speak("long")
     manager.speak("suite", priority=Priority.NORMAL)
@@ -194,9 +188,7 @@ def test_pause_when_idle_does_nothing(manager: SpeechManager, engine: RecordingE
     assert engine.texts == ["Bonjour"]
 
 
-def test_repeat_says_the_last_utterance_again(
-    manager: SpeechManager, engine: RecordingEngine
-) -> None:
+def test_repeat_says_the_last_utterance_again(manager: SpeechManager, engine: RecordingEngine) -> None:
     manager.repeat()  # nothing said yet: nothing to repeat
     manager.speak(["Choisissez une démarche.", Pause(10), "Acte de naissance."])
     assert manager.wait_idle(PROMPTLY)
@@ -206,9 +198,7 @@ def test_repeat_says_the_last_utterance_again(
     assert manager.wait_idle(PROMPTLY)
     assert engine.texts == ["Choisissez une démarche.", "Acte de naissance."] * 2
     assert manager.history == ["Choisissez une démarche. Acte de naissance."] * 2
-    assert manager.last == Utterance(
-        ("Choisissez une démarche.", Pause(10), "Acte de naissance."), "fr"
-    )
+    assert manager.last == Utterance(("Choisissez une démarche.", Pause(10), "Acte de naissance."), "fr")
 
 
 def test_repeat_interrupts_current_speech(manager: SpeechManager, engine: RecordingEngine) -> None:
@@ -230,9 +220,7 @@ def test_repeat_interrupts_current_speech(manager: SpeechManager, engine: Record
     ]
 
 
-def test_rate_steps_are_bounded_and_reach_the_engine(
-    manager: SpeechManager, engine: RecordingEngine
-) -> None:
+def test_rate_steps_are_bounded_and_reach_the_engine(manager: SpeechManager, engine: RecordingEngine) -> None:
     assert manager.rate == DEFAULT_RATE
     assert manager.slower() == 0.9
     assert manager.slower() == 0.8
@@ -248,9 +236,7 @@ def test_rate_steps_are_bounded_and_reach_the_engine(
     assert manager.rate == MAX_RATE
 
 
-def test_volume_steps_are_tenths_within_bounds(
-    manager: SpeechManager, engine: RecordingEngine
-) -> None:
+def test_volume_steps_are_tenths_within_bounds(manager: SpeechManager, engine: RecordingEngine) -> None:
     assert manager.volume == DEFAULT_VOLUME
     assert manager.volume_up() == 0.9
     assert manager.volume_up() == 1.0
@@ -289,9 +275,7 @@ def test_reset_restores_defaults_and_forgets_everything(
     assert engine.texts == ["Votre nom est Dupont.", "long"]
 
 
-def test_language_change_rate_and_callback_commands(
-    manager: SpeechManager, engine: RecordingEngine
-) -> None:
+def test_language_change_rate_and_callback_commands(manager: SpeechManager, engine: RecordingEngine) -> None:
     reached: list[str] = []
     manager.speak(
         [
@@ -314,9 +298,7 @@ def test_language_change_rate_and_callback_commands(
     assert reached == ["العربية"]  # the callback ran between the two texts
 
 
-def test_pause_command_waits_and_stop_cuts_it_short(
-    manager: SpeechManager, engine: RecordingEngine
-) -> None:
+def test_pause_command_waits_and_stop_cuts_it_short(manager: SpeechManager, engine: RecordingEngine) -> None:
     started = time.monotonic()
     manager.speak(["un", Pause(200), "deux"])
     assert manager.wait_idle(PROMPTLY)
@@ -339,9 +321,7 @@ def test_on_started_is_called_once_per_utterance_on_the_worker_thread(
     started: list[tuple[str, str]] = []
     speech = SpeechManager(
         engine,
-        on_started=lambda utterance: started.append(
-            (utterance.text, threading.current_thread().name)
-        ),
+        on_started=lambda utterance: started.append((utterance.text, threading.current_thread().name)),
     )
     try:
         engine.duration = durations(deux=LONG)

@@ -206,12 +206,17 @@ def _tour(pilot: KioskPilot) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("size", [PORTRAIT, *LANDSCAPES], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_bar_is_in_the_same_place_on_every_screen(display: str, artifacts: Path, size: tuple[int, int]) -> None:
+def test_bar_is_in_the_same_place_on_every_screen(
+    display: str, artifacts: Path, size: tuple[int, int]
+) -> None:
     positions: dict[str, dict[str, tuple[float, float, float, float]]] = {}
     with KioskPilot(size=size) as pilot:
         for kind in _tour(pilot):
-            bar = {w["id"]: (w["x"], w["y"], w["width"], w["height"]) for w in pilot.widgets()
-                   if w["id"].startswith("bar_")}
+            bar = {
+                w["id"]: (w["x"], w["y"], w["width"], w["height"])
+                for w in pilot.widgets()
+                if w["id"].startswith("bar_")
+            }
             assert len(bar) == 5, f"bar incomplete on {kind}"
             positions[kind] = bar
             for widget in pilot.widgets():
@@ -220,5 +225,16 @@ def test_bar_is_in_the_same_place_on_every_screen(display: str, artifacts: Path,
     first = next(iter(positions.values()))
     for kind, bar in positions.items():
         assert bar == first, f"the bar moved on {kind}"
-    assert {"home", "catalogue", "step-question", "step-documents", "step-where", "summary",
-            "receipt", "feedback", "help", "idle", "mediator_pin"} <= set(positions)
+    assert {
+        "home",
+        "catalogue",
+        "step-question",
+        "step-documents",
+        "step-where",
+        "summary",
+        "receipt",
+        "feedback",
+        "help",
+        "idle",
+        "mediator_pin",
+    } <= set(positions)

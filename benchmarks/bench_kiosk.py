@@ -1,0 +1,137 @@
+"""Kiosk figures under Xvfb: cold start, tap-to-next-screen latency, memory over many sessions.
+
+Targets on a 2-core machine: start <= 2 s, tap median <= 50 ms and p95 <= 100 ms,
+memory growth <= 5 MB from 10 to 500 sessions. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+from kiosk.testing import KioskPilot, virtual_display
+
+#: Run in a fresh interpreter: time from process start to the first frame of the home screen.
+START_PROBE = Path(__file__).with_name("start_probe.py")
+
+
+def cold_start(runs: int = 5) -> list[float]:
+    figures = []
+    for _ in range(runs):
+        output = subprocess.run(
+            [sys.executable, str(START_PROBE), repr(time.time())],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "KIOSK_SILENT": "1"},
+        )
+        lines = [line for line in output.stdout.splitlines() if line.strip()]
+        if output.returncode != 0 or not lines:
+            raise RuntimeError(f"start probe failed: {output.stderr[-2000:]}")
+        figures.append(float(lines[-1]))
+    return figures
+
+
+def _tap_and_time(pilot: KioskPilot, target: str, window: object) -> float:
+    """Seconds from the finger's release to the end of the first frame showing the new screen."""
+    from kivy.base import EventLoop
+    from kivy.tests.common import UnitTestTouch
+
+    item = pilot.find(target)
+    before = pilot.controller.page
+    drawn: list[float] = []
+
+    def on_flip(*_: object) -> None:
+        if pilot.controller.page is not before and not drawn:
+            drawn.append(time.perf_counter())
+
+    touch = UnitTestTouch(item["x"] + item["width"] / 2, item["y"] + item["height"] / 2)
+    touch.touch_down()
+    EventLoop.idle()
+    window.bind(on_flip=on_flip)
+    released = time.perf_counter()
+    touch.touch_up()
+    while not drawn and time.perf_counter() - released < 2:
+        EventLoop.idle()
+    window.unbind(on_flip=on_flip)
+    return drawn[0] - released if drawn else float("inf")
+
+
+def tap_latency(taps: int = 200) -> list[float]:
+    figures: list[float] = []
+    with KioskPilot(size=(1080, 1920)) as pilot:
+        window = pilot._window
+        pilot.tap("start")
+        cycle = ["theme_papiers", "procedure_carte-identite", "continue", "choice_premiere", "bar_back",
+                 "bar_back", "bar_back", "bar_back"]
+        while len(figures) < taps:
+            for target in cycle:
+                figures.append(_tap_and_time(pilot, target, window))
+                if len(figures) >= taps:
+                    break
+    return figures
+
+
+def _one_session(pilot: KioskPilot) -> None:
+    """A complete session through the controller's actions, one drawn frame per screen."""
+    from kivy.base import EventLoop
+
+    controller = pilot.controller
+
+    def act(action_id: str) -> None:
+        controller.page.action(action_id).run()
+        EventLoop.idle()
+
+    act("start")
+    act("theme_papiers")
+    act("procedure_carte-identite")
+    while controller.page.name == "step":
+        ids = [action.id for action in controller.page.actions]
+        act("doc_no" if "doc_no" in ids else ids[0])
+    act("receipt")
+    act("print")
+    pilot.wait(0.02)
+    act("show_qr")
+    act("finish")
+    act("face_3")
+
+
+def memory(sessions: tuple[int, int] = (10, 500)) -> dict[int, float]:
+    process = psutil.Process()
+    figures: dict[int, float] = {}
+    with KioskPilot(size=(1080, 1920)) as pilot:
+        done = 0
+        for target in sessions:
+            while done < target:
+                _one_session(pilot)
+                done += 1
+            gc.collect()
+            figures[target] = process.memory_info().rss / 2**20
+    return figures
+
+
+def main() -> None:
+    with virtual_display():
+        starts = cold_start()
+        print(f"cold start to interactive home screen: median {statistics.median(starts):.2f} s "
+              f"(runs: {', '.join(f'{s:.2f}' for s in starts)}; target <= 2 s)")
+        taps = sorted(tap_latency())
+        p95 = taps[int(len(taps) * 0.95) - 1]
+        print(f"tap to next screen drawn over {len(taps)} taps: median {statistics.median(taps) * 1000:.1f} ms, "
+              f"p95 {p95 * 1000:.1f} ms, max {taps[-1] * 1000:.1f} ms (targets 50 / 100 ms)")
+        rss = memory()
+        first, last = sorted(rss)
+        print(f"resident memory: {rss[first]:.1f} MB after {first} sessions, {rss[last]:.1f} MB after {last}; "
+              f"growth {rss[last] - rss[first]:+.1f} MB (target <= 5 MB)")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent.parent))
+    main()

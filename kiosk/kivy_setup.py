@@ -1,0 +1,17 @@
+"""Kivy's process-wide settings, applied before Kivy is first imported (by the app and the pilot)."""
+
+from __future__ import annotations
+
+import os
+
+
+def prepare_kivy() -> None:
+    """No command-line parsing by Kivy, its logs through Python logging, Escape never quits."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")
+    from kivy.config import Config
+
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
