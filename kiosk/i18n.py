@@ -9,6 +9,27 @@ from babel.messages.pofile import read_po
 
 #: Where the UI catalogues live: locale/<language>/LC_MESSAGES/kiosk.po (msgids are French).
 LOCALE_DIR = Path(__file__).parent / "locale"
+#: The functions that mark UI strings for extraction: ``tr("...")`` translates now, ``N_`` later.
+KEYWORDS = {"tr": None, "N_": None}
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    """Mark a French UI string for the catalogues without translating it here."""
+    return message
+
+
+def ui_messages() -> list[str]:
+    """Every French UI string of the kiosk's code, as Babel extracts it for the catalogues."""
+    from babel.messages.extract import extract_from_dir
+
+    found: dict[str, None] = {}
+    package = Path(__file__).parent
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(package), method_map=[("**.py", "python")], keywords=KEYWORDS
+    ):
+        if isinstance(message, str):
+            found[message] = None
+    return list(found)
 
 
 class Translator:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from accessibility.languages import LANGUAGE_NAMES
 from devices.receipt import LineStyle, ReceiptDocument, ReceiptLine, receipt_text
-from kiosk.i18n import localized
+from kiosk.i18n import N_, localized
 from kiosk.procedures import THEMES
 from kiosk.receipt import place_lines, summary_content
 from kiosk.viewmodels import Action, Line, Mark, Page, spoken_description
@@ -222,9 +222,9 @@ def _summary(kiosk: KioskController, location: Location) -> Page:
 
 
 _PRINTER_MESSAGES = {
-    "paper_out": "L'imprimante n'a plus de papier. Regardez le QR code. Un conseiller est prévenu.",
-    "offline": "L'imprimante ne marche pas. Regardez le QR code. Un conseiller est prévenu.",
-    "cover_open": "L'imprimante est ouverte. Regardez le QR code. Un conseiller est prévenu.",
+    "paper_out": N_("L'imprimante n'a plus de papier. Regardez le QR code. Un conseiller est prévenu."),
+    "offline": N_("L'imprimante ne marche pas. Regardez le QR code. Un conseiller est prévenu."),
+    "cover_open": N_("L'imprimante est ouverte. Regardez le QR code. Un conseiller est prévenu."),
 }
 
 

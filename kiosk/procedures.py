@@ -9,17 +9,18 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from accessibility.pictograms import PICTOGRAMS
+from kiosk.i18n import N_
 
 #: The life situations of the catalogue, in the order the catalogue shows them.
 THEMES: dict[str, tuple[str, str]] = {
-    "papiers": ("Papiers d'identité", "id_card"),
-    "etat_civil": ("État civil", "birth"),
-    "famille_ecole": ("Famille et école", "school"),
-    "argent_aides": ("Argent et aides", "money"),
-    "sante": ("Santé", "health"),
-    "travail": ("Travail", "work"),
-    "logement": ("Logement", "home"),
-    "signaler": ("Signaler un problème", "warning"),
+    "papiers": (N_("Papiers d'identité"), "id_card"),
+    "etat_civil": (N_("État civil"), "birth"),
+    "famille_ecole": (N_("Famille et école"), "school"),
+    "argent_aides": (N_("Argent et aides"), "money"),
+    "sante": (N_("Santé"), "health"),
+    "travail": (N_("Travail"), "work"),
+    "logement": (N_("Logement"), "home"),
+    "signaler": (N_("Signaler un problème"), "warning"),
 }
 
 #: Where a step or choice may lead besides another step: the end of the questions.

@@ -1,0 +1,61 @@
+"""The `kiosk` command as an IT person meets it: version, clear errors, the headless demo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk import __version__
+from kiosk.cli import main
+
+KIOSK = Path(sys.executable).parent / "kiosk"
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.strip() == f"kiosk {__version__}"
+
+
+def test_a_bad_configuration_is_one_clear_message_and_no_traceback(tmp_path: Path) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text('kiosk_id = "borne-1"\n[timeouts]\nwarning_seconds = 5\n', encoding="utf-8")
+    result = subprocess.run([str(KIOSK), "run", "--config", str(config)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "key `timeouts.warning_seconds`" in result.stderr and "key `site`" in result.stderr
+
+
+def test_run_needs_a_config_or_demo() -> None:
+    result = subprocess.run([str(KIOSK), "run"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "--config" in result.stderr
+
+
+def test_pin_hash_prints_a_hash_the_configuration_accepts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pin-hash", "--pin", "13579"]) == 0
+    assert capsys.readouterr().out.startswith("scrypt$")
+    assert main(["pin-hash", "--pin", "12"]) == 2
+
+
+@pytest.mark.gui
+def test_demo_without_a_display_runs_on_a_virtual_one_and_writes_screenshots(tmp_path: Path) -> None:
+    environment = {key: value for key, value in os.environ.items() if key != "DISPLAY"}
+    result = subprocess.run(
+        [str(KIOSK), "run", "--demo", "--screenshots", str(tmp_path / "shots")],
+        capture_output=True, text=True, timeout=300, env=environment,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "no display found" in result.stdout
+    assert "Traceback" not in result.stderr
+    shots = sorted((tmp_path / "shots").glob("*.png"))
+    assert len(shots) >= 10
+    names = {shot.stem.split("-", 1)[1] for shot in shots}
+    assert {"home", "catalogue", "step", "summary", "receipt", "feedback"} <= names
+    for shot in shots:
+        assert str(shot.resolve()) in result.stdout
+        assert shot.stat().st_size > 10_000
