@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := python3-venv python3-dev gcc xvfb xauth libgl1-mesa-dri libmtdev1 espeak-ng alsa-utils \
 	pcscd libpcsclite-dev swig vsmartcard-vpcd mosquitto chromium chromium-driver
 
-.PHONY: run test system-deps venv benchmark lint
+.PHONY: run test system-deps venv benchmark lint translations
 
 run: system-deps $(VENV)/.installed
 	$(VENV)/bin/kiosk run --demo
@@ -23,6 +23,14 @@ benchmark: system-deps $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+
+#: Re-extract the French UI strings into the template and merge them into every catalogue under
+#: kiosk/locale/ (new strings arrive empty, changed ones fuzzy: translate them, see docs/translations.md).
+translations:
+	@mkdir -p kiosk/locale
+	$(VENV)/bin/pybabel extract -k tr -k N_ --no-default-keywords -F babel.cfg -c TRANSLATORS: \
+		--project=inclusive-kiosk --version=0.1.0 -o kiosk/locale/kiosk.pot .
+	$(VENV)/bin/pybabel update -i kiosk/locale/kiosk.pot -d kiosk/locale -D kiosk --ignore-obsolete
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \

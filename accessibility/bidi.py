@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from importlib.resources import files
 
 from arabic_reshaper import reshape
@@ -27,3 +28,24 @@ def for_display(text: str) -> str:
     if not needs_shaping(text):
         return text
     return get_display(reshape(text))
+
+
+def wrap_for_display(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """Lines of ``text`` ready to draw left to right, each at most ``width`` wide when it can be.
+
+    Arabic must be wrapped in logical order first (``measure`` gives the drawn width of a
+    logical string), then each line reshaped and reordered: reordering a whole paragraph and
+    letting the renderer wrap it puts the lines in reverse order.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        current: list[str] = []
+        for word in paragraph.split():
+            candidate = " ".join([*current, word])
+            if current and measure(candidate) > width:
+                lines.append(" ".join(current))
+                current = [word]
+            else:
+                current.append(word)
+        lines.append(" ".join(current))
+    return [for_display(line) for line in lines]

@@ -69,8 +69,16 @@ def tap_latency(taps: int = 200) -> list[float]:
     with KioskPilot(size=(1080, 1920)) as pilot:
         window = pilot._window
         pilot.tap("start")
-        cycle = ["theme_papiers", "procedure_carte-identite", "continue", "choice_premiere", "bar_back",
-                 "bar_back", "bar_back", "bar_back"]
+        cycle = [
+            "theme_papiers",
+            "procedure_carte-identite",
+            "continue",
+            "choice_premiere",
+            "bar_back",
+            "bar_back",
+            "bar_back",
+            "bar_back",
+        ]
         while len(figures) < taps:
             for target in cycle:
                 figures.append(_tap_and_time(pilot, target, window))
@@ -120,16 +128,23 @@ def memory(sessions: tuple[int, int] = (10, 500)) -> dict[int, float]:
 def main() -> None:
     with virtual_display():
         starts = cold_start()
-        print(f"cold start to interactive home screen: median {statistics.median(starts):.2f} s "
-              f"(runs: {', '.join(f'{s:.2f}' for s in starts)}; target <= 2 s)")
+        print(
+            f"cold start to interactive home screen: median {statistics.median(starts):.2f} s "
+            f"(runs: {', '.join(f'{s:.2f}' for s in starts)}; target <= 2 s)"
+        )
         taps = sorted(tap_latency())
         p95 = taps[int(len(taps) * 0.95) - 1]
-        print(f"tap to next screen drawn over {len(taps)} taps: median {statistics.median(taps) * 1000:.1f} ms, "
-              f"p95 {p95 * 1000:.1f} ms, max {taps[-1] * 1000:.1f} ms (targets 50 / 100 ms)")
+        median = statistics.median(taps)
+        print(
+            f"tap to next screen drawn over {len(taps)} taps: median {median * 1000:.1f} ms, "
+            f"p95 {p95 * 1000:.1f} ms, max {taps[-1] * 1000:.1f} ms (targets 50 / 100 ms)"
+        )
         rss = memory()
         first, last = sorted(rss)
-        print(f"resident memory: {rss[first]:.1f} MB after {first} sessions, {rss[last]:.1f} MB after {last}; "
-              f"growth {rss[last] - rss[first]:+.1f} MB (target <= 5 MB)")
+        print(
+            f"resident memory: {rss[first]:.1f} MB after {first} sessions, {rss[last]:.1f} MB after {last}; "
+            f"growth {rss[last] - rss[first]:+.1f} MB (target <= 5 MB)"
+        )
 
 
 if __name__ == "__main__":

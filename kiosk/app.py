@@ -34,23 +34,6 @@ from screens.style import Style  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
-#: Keypad and keyboard keys (Kivy key codes) and what they do.
-KEYS: dict[int, str] = {
-    273: "up",
-    274: "down",
-    276: "left",
-    275: "right",
-    13: "enter",
-    271: "enter",
-    27: "back",
-    8: "back",
-    282: "help",
-    270: "volume_up",
-    43: "volume_up",
-    269: "volume_down",
-    45: "volume_down",
-}
-
 
 def build_printer(config: SiteConfig) -> ReceiptPrinter:
     printer = config.devices.printer
@@ -99,7 +82,7 @@ class Kiosk:
         session = self.controller.session
         self.style.apply_theme(session.theme)
         self.style.fit(Window.width, Window.height, session.text_scale)
-        self.root.show_page(page, pages.bar(self.controller))
+        self.root.show_page(page, pages.bar(self.controller), animate=not session.reduce_motion)
 
     def _on_resize(self, _window: Any, size: tuple[int, int]) -> None:
         self.style.fit(size[0], size[1], self.controller.session.text_scale)
@@ -114,7 +97,7 @@ class Kiosk:
         if key == ord("m") and "ctrl" in modifiers and "alt" in modifiers:
             controller.open_mediator()
             return True
-        action = KEYS.get(key)
+        action = self.config.keypad.actions_by_code().get(key)
         if action is None:
             return False
         self.press(action)
@@ -126,17 +109,22 @@ class Kiosk:
         if action in ("up", "left", "down", "right"):
             focused = self.root.move_focus(-1 if action in ("up", "left") else 1)
             if focused is not None and controller.session.speech_mode:
+                # Each focus change is said, with the button's state words (never colour alone).
                 self.speech.speak(focused.text, language=controller.session.language)
         elif action == "enter":
             self.root.activate_focus()
         elif action == "back":
             controller.back()
         elif action == "help":
-            controller.ask_help()
+            controller.keypad_help()
         elif action == "volume_up":
-            self.speech.volume_up()
+            controller.volume_up()
         elif action == "volume_down":
-            self.speech.volume_down()
+            controller.volume_down()
+
+    def headset(self, plugged: bool) -> None:
+        """The audio layer's headset-jack event (any thread): handed to the UI thread."""
+        Clock.schedule_once(lambda _dt: self.controller.headset(plugged))
 
 
 def assemble(
@@ -156,6 +144,9 @@ def assemble(
         return catalogue
 
     speech = SpeechManager(speech_engine or create_engine())
+    controller_ref: list[KioskController] = []
+    # The speech worker reports a failure on its own thread: hand it to the UI thread.
+    speech.on_unavailable = lambda: Clock.schedule_once(lambda _dt: controller_ref[0].speech_unavailable())
     printer = build_printer(config)
     help_channel = LoggedHelpChannel()
     style = Style()
@@ -184,6 +175,7 @@ def assemble(
         reload_catalogue=reload_catalogue,
         device_status=device_status,
     )
+    controller_ref.append(controller)
     events = [Clock.schedule_interval(lambda _dt: controller.tick(), 0.25)]
     kiosk = Kiosk(config, controller, root, style, speech, printer, help_channel, events)
     kiosk_ref.append(kiosk)

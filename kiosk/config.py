@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from accessibility.languages import LANGUAGE_NAMES
 
@@ -88,6 +88,50 @@ class Display(_Section):
     fullscreen: bool = True
     #: Window size when not full screen, e.g. [1080, 1920] for a portrait totem.
     size: tuple[Annotated[int, Field(ge=320)], Annotated[int, Field(ge=320)]] = (1280, 800)
+    #: Pixels per millimetre of the screen, for the size of capital letters (EN 301 549 5.1.4).
+    pixels_per_mm: Annotated[float, Field(gt=1, lt=40)] = 4.0
+    #: No screen transitions unless a citizen turns them on in the display settings.
+    reduce_motion: bool = True
+
+
+#: Default keypad: arrows, Enter, Backspace/Escape for "Retour", F1 for help, + and - for volume.
+DEFAULT_KEYPAD: dict[str, list[int]] = {
+    "up": [273],
+    "down": [274],
+    "left": [276],
+    "right": [275],
+    "enter": [13, 271],
+    "back": [8, 27],
+    "help": [282],
+    "volume_up": [270, 43],
+    "volume_down": [269, 45],
+}
+
+
+class Keypad(_Section):
+    """Keypad keys by name: a USB keypad arrives as key events with these Kivy key codes."""
+
+    up: list[int] = DEFAULT_KEYPAD["up"]
+    down: list[int] = DEFAULT_KEYPAD["down"]
+    left: list[int] = DEFAULT_KEYPAD["left"]
+    right: list[int] = DEFAULT_KEYPAD["right"]
+    enter: list[int] = DEFAULT_KEYPAD["enter"]
+    back: list[int] = DEFAULT_KEYPAD["back"]
+    help: list[int] = DEFAULT_KEYPAD["help"]
+    volume_up: list[int] = DEFAULT_KEYPAD["volume_up"]
+    volume_down: list[int] = DEFAULT_KEYPAD["volume_down"]
+
+    def actions_by_code(self) -> dict[int, str]:
+        """Key code -> key name; a code given to two keys is refused when the file is read."""
+        return {code: name for name, codes in self.model_dump().items() for code in codes}
+
+    @model_validator(mode="after")
+    def _codes_unique(self) -> Keypad:
+        codes = [code for codes in self.model_dump().values() for code in codes]
+        repeated = sorted({code for code in codes if codes.count(code) > 1})
+        if repeated:
+            raise ValueError(f"key codes {repeated} are given to more than one key")
+        return self
 
 
 class SiteConfig(_Section):
@@ -100,6 +144,7 @@ class SiteConfig(_Section):
     mediator: Mediator
     fleet: Fleet = Fleet()
     display: Display = Display()
+    keypad: Keypad = Keypad()
     content_directory: Path | None = None
 
     def place(self, key: str | None) -> Place | None:

@@ -29,11 +29,31 @@ PIN_MAX_DIGITS = 12
 class Speaker(Protocol):
     """The speech hook: the accessibility library's speech manager fits it."""
 
+    @property
+    def available(self) -> bool: ...
+
+    @property
+    def paused(self) -> bool: ...
+
     def speak(self, content: str, language: str = "fr") -> None: ...
 
     def stop(self) -> None: ...
 
     def reset(self) -> None: ...
+
+    def repeat(self) -> None: ...
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def slower(self) -> float: ...
+
+    def faster(self) -> float: ...
+
+    def volume_up(self) -> float: ...
+
+    def volume_down(self) -> float: ...
 
 
 #: Runs a blocking job off the UI thread, then hands its result (or exception) back on the UI thread.
@@ -85,11 +105,15 @@ class KioskController:
         self._device_status = device_status
         self.session = Session(default_language=config.languages.default)
         self.session.wipe()
+        self.session.reduce_motion = config.display.reduce_motion
         timeouts = config.timeouts
         self.idle = IdleTimer(timeouts.idle_seconds, timeouts.warning_seconds, timeouts.max_extensions)
         self.pin_lock = PinLock(config.mediator.pin_hash, clock)
         self.pin_entry = ""
         self.last_receipt: ReceiptDocument | None = None
+        #: "headset" when a headset is plugged in: then speech is private (EN 301 549 5.1.3.9).
+        self.audio_route = "speaker"
+        self.speech_working = speech.available
         self.location = HOME
         self._history: list[Location] = []
         self.page: Page = self.render()
@@ -117,6 +141,79 @@ class KioskController:
             self.speech.speak(self.page.spoken, language=self.session.language)
         elif speak:
             self.speech.stop()
+
+    @property
+    def private_listening(self) -> bool:
+        """Identity data may be spoken: a headset is plugged in, or the citizen agreed."""
+        return self.audio_route == "headset" or self.session.identity_speech_agreed
+
+    # -- speech and audio --------------------------------------------------------------------
+
+    def speech_unavailable(self) -> None:
+        """The speech engine failed: say so on screen and tell the mediators. Never fatal."""
+        if not self.speech_working:
+            return
+        self.speech_working = False
+        self.help_channel.request_help(
+            HelpRequest(self.config.kiosk_id, self.location.name, None, "speech_unavailable")
+        )
+        self.refresh()
+
+    def headset(self, plugged: bool) -> None:
+        """The audio layer saw the headset jack change: plugging in turns speech mode on."""
+        self.audio_route = "headset" if plugged else "speaker"
+        if plugged and not self.session.speech_mode:
+            self.session.speech_mode = True
+            self.session.statistics.features.add("headset")
+        self.refresh(speak=plugged)
+
+    def keypad_help(self) -> None:
+        """The keypad's help key: on the welcome screen it first turns speech on (no sight needed)."""
+        if self.location.name == "home" and not self.session.speech_mode:
+            self.toggle_speech_mode()
+        else:
+            self.ask_help()
+
+    def speech_repeat(self) -> None:
+        self.speech.repeat()
+
+    def speech_pause(self) -> None:
+        if self.speech.paused:
+            self.speech.resume()
+        else:
+            self.speech.pause()
+        self.refresh()
+
+    def speech_slower(self) -> None:
+        self.speech.slower()
+        self.speech.speak(self.tr("Je parle plus lentement."), language=self.session.language)
+
+    def speech_faster(self) -> None:
+        self.speech.faster()
+        self.speech.speak(self.tr("Je parle plus vite."), language=self.session.language)
+
+    def volume_up(self) -> None:
+        self.speech.volume_up()
+        self.speech.speak(self.tr("Plus fort."), language=self.session.language)
+
+    def volume_down(self) -> None:
+        self.speech.volume_down()
+        self.speech.speak(self.tr("Moins fort."), language=self.session.language)
+
+    # -- display settings --------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        self.show(Location("settings"))
+
+    def cycle_theme(self) -> None:
+        themes = ["default", "high_contrast", "light"]
+        self.session.theme = themes[(themes.index(self.session.theme) + 1) % len(themes)]
+        self.session.statistics.features.add(f"theme:{self.session.theme}")
+        self.refresh(speak=True)
+
+    def toggle_motion(self) -> None:
+        self.session.reduce_motion = not self.session.reduce_motion
+        self.refresh(speak=True)
 
     # -- persistent bar ----------------------------------------------------------------------
 
@@ -153,7 +250,7 @@ class KioskController:
 
     def bigger_text(self) -> None:
         self.session.next_text_scale()
-        self.refresh()
+        self.refresh(speak=self.location.name == "settings")
 
     def ask_help(self, reason: str = "help_button") -> None:
         """ "Appeler un conseiller": the request goes out and the citizen is told someone comes."""
@@ -238,7 +335,7 @@ class KioskController:
         if run is None:
             return
         document = build_receipt(run, self.config, self.tr, self.session.language)
-        self.location = replace(self.location, message=self.tr("Impression en cours…"))
+        self.location = replace(self.location, message="printing")
         self.refresh(speak=True)
         self.last_receipt = document
         self._background(lambda: self.printer.print_receipt(document), self._printed)
@@ -283,6 +380,7 @@ class KioskController:
             statistics.satisfaction,
         )
         self.session.wipe()
+        self.session.reduce_motion = self.config.display.reduce_motion
         self.speech.reset()
         self.pin_entry = ""
         self.last_receipt = None
@@ -351,6 +449,9 @@ class KioskController:
             return
         self.location = replace(self.location, message="wrong")
         self.refresh(speak=True)
+        if not self.session.speech_mode and self.page.lines:
+            # An error is always said aloud, even with speech mode off (EN 301 549 5.1.3.15).
+            self.speech.speak(self.page.lines[0].text, language=self.session.language)
 
     def close_mediator(self) -> None:
         while self._history and self._history[-1].name.startswith("mediator"):

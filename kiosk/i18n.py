@@ -52,7 +52,10 @@ def translator(language: str) -> Translator:
     if language != "fr" and path.exists():
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=language)
-        messages = {m.id: m.string for m in catalog if m.id and isinstance(m.string, str)}
+        # A fuzzy entry is pybabel's guess for a changed string: never shown to a citizen.
+        messages = {
+            m.id: m.string for m in catalog if m.id and isinstance(m.string, str) and not m.fuzzy
+        }
     return Translator(language, messages)
 
 

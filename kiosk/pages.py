@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from accessibility.languages import LANGUAGE_NAMES
+from accessibility.languages import LANGUAGE_NAMES, is_right_to_left
 from devices.receipt import LineStyle, ReceiptDocument, ReceiptLine, receipt_text
 from kiosk.i18n import N_, localized
 from kiosk.procedures import THEMES
-from kiosk.receipt import place_lines, summary_content
+from kiosk.receipt import build_receipt, place_lines, summary_content
 from kiosk.viewmodels import Action, Line, Mark, Page, spoken_description
 
 if TYPE_CHECKING:
@@ -37,19 +38,45 @@ def _page(
     **extra: object,
 ) -> Page:
     tr = kiosk.tr
-    spoken = spoken_description(title, lines, actions, tr("Vos choix :"))
+    spoken = spoken_description(title, lines, actions, tr("Vos choix :"), kiosk.private_listening)
     progress = str(extra.get("progress", ""))
     if progress:
         spoken = progress + ". " + spoken
+    if not kiosk.speech_working and not extra.get("note"):
+        extra["note"] = tr("La voix ne marche pas. Lisez l'écran ou appelez un conseiller.")
+    language = kiosk.session.language
     return Page(
         name=name,
         title=title,
-        language=kiosk.session.language,
+        language=language,
         spoken=spoken,
         lines=lines,
         actions=actions,
+        tools=_speech_tools(kiosk),
+        rtl=is_right_to_left(language),
         **extra,
     )  # type: ignore[arg-type]
+
+
+def _speech_tools(kiosk: KioskController) -> list[Action]:
+    """Speech controls, shown while speech mode is on and the voice works."""
+    if not kiosk.session.speech_mode or not kiosk.speech_working:
+        return []
+    tr = kiosk.tr
+    paused = kiosk.speech.paused
+    return [
+        Action("speech_repeat", tr("Répéter"), "renew", kiosk.speech_repeat),
+        Action(
+            "speech_pause",
+            tr("Reprendre") if paused else tr("Pause"),
+            "listen" if paused else "pause",
+            kiosk.speech_pause,
+        ),
+        Action("speech_slower", tr("Plus lent"), "slower", kiosk.speech_slower),
+        Action("speech_faster", tr("Plus vite"), "faster", kiosk.speech_faster),
+        Action("speech_quieter", tr("Moins fort"), "quieter", kiosk.volume_down),
+        Action("speech_louder", tr("Plus fort"), "louder", kiosk.volume_up),
+    ]
 
 
 def _home(kiosk: KioskController, location: Location) -> Page:
@@ -73,6 +100,7 @@ def _home(kiosk: KioskController, location: Location) -> Page:
             "listen",
             kiosk.toggle_speech_mode,
         ),
+        Action("settings", tr("Affichage : contraste et taille du texte"), "contrast", kiosk.open_settings),
     ]
     lines = [
         Line(tr("Cette borne vous aide à faire vos démarches.")),
@@ -245,20 +273,20 @@ def _receipt(kiosk: KioskController, location: Location) -> Page:
             preview = receipt_text(kiosk.last_receipt)
     elif message.startswith("printer:"):
         lines = [Line(tr(_PRINTER_MESSAGES[message.removeprefix("printer:")]), "warning", Mark.ERROR)]
-    elif message:
-        lines = [Line(message, "print")]
+    elif message == "printing":
+        lines = [Line(tr("Impression en cours…"), "print")]
     actions = [
         Action(
             "print",
             tr("Imprimer"),
             "print",
             kiosk.print_receipt,
-            enabled=not message.startswith("Impression"),
+            enabled=message != "printing",
         ),
         Action("show_qr", tr("Voir le QR code"), "qr", lambda: kiosk.open_receipt(show_qr=True)),
         Action("finish", tr("Terminer"), "end", kiosk.finish),
     ]
-    return _page(
+    page = _page(
         kiosk,
         "receipt",
         tr("Votre résumé"),
@@ -269,6 +297,11 @@ def _receipt(kiosk: KioskController, location: Location) -> Page:
         qr_caption=content.online_label,
         preview=preview,
     )
+    # Everything the receipt prints can be heard (EN 301 549 5.1.3.16).
+    receipt = build_receipt(run, kiosk.config, tr, kiosk.session.language)
+    said = ". ".join(line.text.rstrip(". ") for line in receipt.lines)
+    on_paper = tr("Sur le papier :")
+    return replace(page, spoken=f"{page.spoken} {on_paper} {said}. {receipt.qr_caption}.")
 
 
 def _feedback(kiosk: KioskController, location: Location) -> Page:
@@ -315,6 +348,44 @@ def _idle(kiosk: KioskController, location: Location) -> Page:
     )
 
 
+_THEME_NAMES = {"default": N_("normal"), "high_contrast": N_("fort, jaune sur noir"), "light": N_("clair")}
+
+
+def _settings(kiosk: KioskController, location: Location) -> Page:
+    tr = kiosk.tr
+    session = kiosk.session
+    listening = tr("oui") if session.speech_mode else tr("non")
+    actions = [
+        Action(
+            "theme",
+            tr("Contraste : {theme}", theme=tr(_THEME_NAMES[session.theme])),
+            "contrast",
+            kiosk.cycle_theme,
+        ),
+        Action(
+            "text_size",
+            tr("Taille du texte : {percent} %", percent=round(session.text_scale * 100)),
+            "bigger",
+            kiosk.bigger_text,
+        ),
+        Action(
+            "listen_toggle",
+            tr("Écouter les instructions : {state}", state=listening),
+            "listen",
+            kiosk.toggle_speech_mode,
+        ),
+        Action(
+            "motion",
+            tr("Animations : {state}", state=tr("non") if session.reduce_motion else tr("oui")),
+            "motion",
+            kiosk.toggle_motion,
+        ),
+        Action("settings_done", tr("C'est bon"), "yes", kiosk.back),
+    ]
+    lines = [Line(tr("Touchez un bouton pour changer l'affichage."), "settings")]
+    return _page(kiosk, "settings", tr("Affichage"), lines, actions, pictogram="settings")
+
+
 def _mediator_pin(kiosk: KioskController, location: Location) -> Page:
     tr = kiosk.tr
     locked = kiosk.pin_lock.seconds_locked()
@@ -334,7 +405,10 @@ def _mediator_pin(kiosk: KioskController, location: Location) -> Page:
     elif location.message == "wrong":
         lines = [
             Line(
-                tr("Code faux. Il reste {count} essais.", count=kiosk.pin_lock.attempts_left),
+                tr(
+                    "Le code est faux. Tapez le code encore une fois. Essais restants : {count}.",
+                    count=kiosk.pin_lock.attempts_left,
+                ),
                 "no",
                 Mark.ERROR,
             )
@@ -469,6 +543,7 @@ def test_receipt(kiosk: KioskController) -> ReceiptDocument:
 
 _RENDERERS = {
     "home": _home,
+    "settings": _settings,
     "catalogue": _catalogue,
     "step": _step,
     "summary": _summary,

@@ -30,6 +30,10 @@ class Session:
     text_scale: float = 1.0
     theme: str = "default"
     speech_mode: bool = False
+    #: No screen transitions (WCAG 2.3.3); the site's default comes from the configuration.
+    reduce_motion: bool = True
+    #: The citizen agreed that values read from their card may be spoken on the loudspeaker.
+    identity_speech_agreed: bool = False
     active: bool = False
     started_at: float = 0.0
     run: ProcedureRun | None = None
@@ -56,6 +60,7 @@ class Session:
         self.text_scale = 1.0
         self.theme = "default"
         self.speech_mode = False
+        self.identity_speech_agreed = False
         self.active = False
         self.started_at = 0.0
         self.statistics = SessionStatistics()

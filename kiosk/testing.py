@@ -231,11 +231,9 @@ class KioskPilot:
 
     def key(self, name: str) -> None:
         """A keypad key: up down left right enter back help volume_up volume_down."""
-        from kiosk.app import KEYS
-
         if name not in KEYPAD:
             raise ValueError(f"unknown key '{name}'; keys: {', '.join(KEYPAD)}")
-        code = next(code for code, action in KEYS.items() if action == name)
+        code = getattr(self.config.keypad, name)[0]
         self._window.dispatch("on_key_down", code, 0, None, [])
         self._window.dispatch("on_key_up", code, 0)
         self.wait(0.05)
@@ -249,6 +247,11 @@ class KioskPilot:
             EventLoop.idle()
             if time.monotonic() >= end:
                 break
+
+    def plug_headset(self, plugged: bool = True) -> None:
+        """Simulate the headset jack's event, as the audio layer raises it."""
+        self.kiosk.headset(plugged)
+        self.wait(0.1)
 
     def advance(self, seconds: float) -> None:
         """Move the kiosk's clock forward (idle timeouts, PIN lockout) and let it react."""

@@ -22,6 +22,8 @@ class Line:
     text: str
     pictogram: str | None = None
     mark: Mark = Mark.NONE
+    #: Personal data (read from an identity card): spoken only in private listening.
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,17 +62,26 @@ class Page:
     secondary: list[Action] = field(default_factory=list)
     #: The first action is the main one, drawn larger and filled.
     primary_first: bool = False
+    #: Speech controls (repeat, pause, slower, faster, volume), shown while speech mode is on.
+    tools: list[Action] = field(default_factory=list)
+    #: Right-to-left language: the screen is mirrored.
+    rtl: bool = False
 
     def action(self, action_id: str) -> Action:
-        for action in (*self.actions, *self.secondary):
+        for action in (*self.actions, *self.secondary, *self.tools):
             if action.id == action_id:
                 return action
         raise LookupError(action_id)
 
 
-def spoken_description(title: str, lines: list[Line], actions: list[Action], intro: str) -> str:
-    """Title, instruction and choices as one utterance, from the same words as the screen."""
-    parts = [title, *(line.text for line in lines)]
+def spoken_description(
+    title: str, lines: list[Line], actions: list[Action], intro: str, private_listening: bool = False
+) -> str:
+    """Title, instruction and choices as one utterance, from the same words as the screen.
+
+    Lines holding personal data are left out unless the listening is private (headset or consent).
+    """
+    parts = [title, *(line.text for line in lines if private_listening or not line.private)]
     if actions:
         parts.append(intro + " " + ", ".join(action.text for action in actions))
     return ". ".join(part.rstrip(". ") for part in parts if part) + "."

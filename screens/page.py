@@ -15,8 +15,16 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
-from accessibility.bidi import for_display
-from screens.widgets import ChoiceButton, KioskButton, TextLine, glyph, script_font, show_action, show_line
+from screens.widgets import (
+    BarButton,
+    ChoiceButton,
+    KioskButton,
+    TextLine,
+    glyph,
+    mirror,
+    show_action,
+    show_line,
+)
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -38,7 +46,7 @@ class PageScreen(Screen):
 
     style = ObjectProperty(None)
     title = StringProperty("")
-    title_font = StringProperty("")
+    rtl = BooleanProperty(False)
     progress = StringProperty("")
     note = StringProperty("")
     glyph = StringProperty("")
@@ -56,25 +64,28 @@ class PageScreen(Screen):
 
     def show(self, page: Any) -> None:
         """Replace the content with ``page`` (a kiosk view-model)."""
-        self.title = for_display(page.title)
-        self.title_font = script_font(page.title)
-        self.progress = for_display(page.progress)
-        self.note = for_display(page.note)
+        self.rtl = page.rtl
+        self.title = page.title
+        self.progress = page.progress
+        self.note = page.note
         self.glyph = glyph(page.pictogram)
         self.entry = page.entry
         self.preview = page.preview
-        self.qr_caption = for_display(page.qr_caption)
+        self.qr_caption = page.qr_caption
         self.qr = qr_texture(page.qr_url) if page.qr_url else None
         self.has_qr = page.qr_url is not None
         self.columns = self.columns_for(len(page.actions))
         lines = self._widgets(self.ids.lines, TextLine, len(page.lines))
         for widget, line in zip(lines, page.lines, strict=True):
-            show_line(widget, line)
+            show_line(widget, line, page.rtl)
         buttons = self._widgets(self.ids.actions, ChoiceButton, len(page.actions))
         for index, (button, action) in enumerate(zip(buttons, page.actions, strict=True)):
-            show_action(button, action, page.primary_first and index == 0)
+            show_action(button, action, page.primary_first and index == 0, page.rtl)
         secondary = self._widgets(self.ids.secondary, ChoiceButton, len(page.secondary))
         for button, action in zip(secondary, page.secondary, strict=True):
+            show_action(button, action, rtl=page.rtl)
+        tools = self._widgets(self.ids.tools, BarButton, len(page.tools))
+        for button, action in zip(tools, page.tools, strict=True):
             show_action(button, action)
 
     def _widgets(self, container: Widget, kind: type[Widget], count: int) -> list[Any]:
@@ -93,6 +104,9 @@ class PageScreen(Screen):
                 container.add_widget(widget)
         return pool[:count]
 
+    def on_rtl(self, _instance: Any, rtl: bool) -> None:
+        mirror(self.ids.header, rtl)
+
     def columns_for(self, count: int) -> int:
         wide = self.width > self.height * 1.2
         return 2 if wide and count > 3 and self.style.scale < 2 else 1
@@ -100,6 +114,6 @@ class PageScreen(Screen):
     def focusables(self) -> list[KioskButton]:
         """The actionable widgets in reading order, for the keypad."""
         found: list[KioskButton] = []
-        for container in (self.ids.secondary, self.ids.actions):
+        for container in (self.ids.tools, self.ids.secondary, self.ids.actions):
             found += [w for w in reversed(container.children) if isinstance(w, KioskButton)]
         return found

@@ -10,7 +10,7 @@ from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import NumericProperty, ObjectProperty
 from kivy.uix.floatlayout import FloatLayout
-from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 from kivy.uix.widget import Widget
 
 from screens.page import PageScreen
@@ -71,8 +71,12 @@ class KioskRoot(FloatLayout):
         for button in self.bar:
             self.ids.bar.add_widget(button)
 
-    def show_page(self, page: Any, bar: list[Any]) -> None:
-        """Draw ``page`` on its screen and the bar's actions, and make that screen current."""
+    def show_page(self, page: Any, bar: list[Any], animate: bool = False) -> None:
+        """Draw ``page`` on its screen and the bar's actions, and make that screen current.
+
+        ``animate`` fades between screens (0.25 s, no flashing); off unless a citizen asks for it.
+        """
+        self.manager.transition = FadeTransition(duration=0.25) if animate else NoTransition()
         screen = self._screens.get(page.name)
         if screen is None:
             screen_class = SCREEN_CLASSES.get(page.name, PageScreen)

@@ -25,7 +25,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_bad_configuration_is_one_clear_message_and_no_traceback(tmp_path: Path) -> None:
     config = tmp_path / "site.toml"
     config.write_text('kiosk_id = "borne-1"\n[timeouts]\nwarning_seconds = 5\n', encoding="utf-8")
-    result = subprocess.run([str(KIOSK), "run", "--config", str(config)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(KIOSK), "run", "--config", str(config)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "key `timeouts.warning_seconds`" in result.stderr and "key `site`" in result.stderr
@@ -47,7 +49,10 @@ def test_demo_without_a_display_runs_on_a_virtual_one_and_writes_screenshots(tmp
     environment = {key: value for key, value in os.environ.items() if key != "DISPLAY"}
     result = subprocess.run(
         [str(KIOSK), "run", "--demo", "--screenshots", str(tmp_path / "shots")],
-        capture_output=True, text=True, timeout=300, env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=environment,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "no display found" in result.stdout

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from accessibility.speech import RecordingEngine, SpeechManager
 from devices.receipt import PrinterError, PrinterFault, ReceiptDocument
 from devices.simulators import SimulatedPrinter
 from fleet.help import LoggedHelpChannel
@@ -13,22 +14,6 @@ from kiosk.config import load_config
 from kiosk.content import load_catalogue
 from kiosk.controller import KioskController
 from kiosk.viewmodels import Mark, Page
-
-
-class FakeSpeech:
-    def __init__(self) -> None:
-        self.spoken: list[tuple[str, str]] = []
-        self.resets = 0
-
-    def speak(self, content: str, language: str = "fr") -> None:
-        self.spoken.append((content, language))
-
-    def stop(self) -> None:
-        pass
-
-    def reset(self) -> None:
-        self.spoken.clear()
-        self.resets += 1
 
 
 class BrokenPrinter(SimulatedPrinter):
@@ -47,7 +32,8 @@ class Harness:
     def __init__(self, printer: SimulatedPrinter | None = None) -> None:
         self.config = load_config()
         self.time = 1000.0
-        self.speech = FakeSpeech()
+        self.engine = RecordingEngine()
+        self.speech = SpeechManager(self.engine)
         self.printer = printer or SimulatedPrinter()
         self.help = LoggedHelpChannel()
         self.pages: list[Page] = []
@@ -69,6 +55,11 @@ class Harness:
     def _quit(self) -> None:
         self.quit = True
 
+    def spoken(self) -> list[tuple[str, str]]:
+        """What reached the speech engine: (text, language), oldest first."""
+        self.speech.wait_idle(2.0)
+        return [(item.text, item.language) for item in self.engine.said]
+
     @property
     def page(self) -> Page:
         return self.kiosk.page
@@ -88,8 +79,10 @@ class Harness:
 
 
 @pytest.fixture
-def harness() -> Harness:
-    return Harness()
+def harness() -> Iterator[Harness]:
+    running = Harness()
+    yield running
+    running.speech.close()
 
 
 def test_catalogue_never_shows_more_than_six_choices(harness: Harness) -> None:
@@ -142,10 +135,10 @@ def test_french_fallback_is_announced(harness: Harness) -> None:
 def test_speech_mode_speaks_each_new_screen_in_its_language(harness: Harness) -> None:
     harness.tap("listen_toggle")
     harness.tap("start")
-    text, language = harness.speech.spoken[-1]
+    text, language = harness.spoken()[-1]
     assert "Votre démarche" in text and language == "fr"
     harness.kiosk.choose_language("en")
-    assert harness.speech.spoken[-1][1] == "en"
+    assert harness.spoken()[-1][1] == "en"
 
 
 def test_idle_warning_then_wipe(harness: Harness) -> None:
@@ -155,7 +148,7 @@ def test_idle_warning_then_wipe(harness: Harness) -> None:
     harness.time += harness.config.timeouts.idle_seconds
     harness.kiosk.tick()
     assert harness.page.name == "idle"
-    assert "Êtes-vous encore là" in harness.speech.spoken[-1][0]
+    assert "Êtes-vous encore là" in harness.spoken()[-1][0]
     harness.tap("still_here")
     assert harness.page.name == "summary"
     harness.time += harness.config.timeouts.idle_seconds
@@ -165,11 +158,10 @@ def test_idle_warning_then_wipe(harness: Harness) -> None:
     session = harness.kiosk.session
     assert harness.page.name == "home"
     assert session.run is None and session.identity == {} and session.text_scale == 1.0
-    assert not session.active and harness.speech.resets == 1 and harness.speech.spoken == []
+    assert not session.active and harness.speech.history == [] and harness.speech.last is None
 
 
-def test_paper_out_offers_the_qr_code_and_tells_a_mediator() -> None:
-    harness = Harness()
+def test_paper_out_offers_the_qr_code_and_tells_a_mediator(harness: Harness) -> None:
     harness.printer.set_paper("out")
     harness.to_summary()
     harness.walk("receipt", "print")
@@ -180,6 +172,7 @@ def test_paper_out_offers_the_qr_code_and_tells_a_mediator() -> None:
 
 def test_a_printer_that_fails_never_breaks_the_journey() -> None:
     harness = Harness(printer=BrokenPrinter())
+    harness.speech.close()
     harness.to_summary()
     harness.walk("receipt", "print")
     assert harness.page.name == "receipt" and harness.page.qr_url
@@ -221,7 +214,7 @@ def test_mediator_pin_lockout_and_menu(harness: Harness) -> None:
     harness.kiosk.refresh()
     harness.walk("pin_2", "pin_4", "pin_6", "pin_8")
     assert harness.page.entry == "●●●●"
-    assert all("2468" not in text for text, _ in harness.speech.spoken)
+    assert all("2468" not in text for text, _ in harness.spoken())
     harness.tap("pin_ok")
     assert harness.page.name == "mediator"
     harness.tap("mediator_test_print")

@@ -1,0 +1,90 @@
+"""The UI catalogues: every French string of the code is translated, placeholders intact."""
+
+from __future__ import annotations
+
+import re
+from string import Formatter
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from kiosk.i18n import LOCALE_DIR, localized, translator, ui_messages
+
+#: The languages whose catalogues must be complete.
+LANGUAGES = ["en", "ar"]
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
+
+
+def catalogue(language: str) -> Catalog:
+    path = LOCALE_DIR / language / "LC_MESSAGES" / "kiosk.po"
+    assert path.exists(), f"no catalogue {path}: see docs/translations.md"
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def translated(catalog: Catalog) -> dict[str, str]:
+    """msgid -> translation, without the empty and the fuzzy ones (a fuzzy entry is a guess)."""
+    return {
+        message.id: message.string
+        for message in catalog
+        if message.id and isinstance(message.string, str) and message.string.strip() and not message.fuzzy
+    }
+
+
+def translations(language: str) -> dict[str, str]:
+    return translated(catalogue(language))
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the {placeholders} that str.format fills in ``text``."""
+    return {name for _literal, name, _spec, _conversion in Formatter().parse(text) if name is not None}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_ui_string_is_translated(language: str) -> None:
+    translated = translations(language)
+    missing = [message for message in ui_messages() if message not in translated]
+    assert not missing, (
+        f"{len(missing)} UI string(s) have no {language} translation (empty or fuzzy) in "
+        f"kiosk/locale/{language}/LC_MESSAGES/kiosk.po. Run `make translations`, then translate:\n"
+        + "\n".join(f"  - {message!r}" for message in missing)
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_keep_the_placeholders(language: str) -> None:
+    wrong = [
+        f"  - {message!r} {sorted(placeholders(message))} -> {text!r} {sorted(placeholders(text))}"
+        for message, text in translations(language).items()
+        if placeholders(text) != placeholders(message)
+    ]
+    assert not wrong, f"{language}: translations must keep the msgid's placeholders:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogue_header(language: str) -> None:
+    catalog = catalogue(language)
+    assert str(catalog.locale) == language
+    assert catalog.charset.lower() == "utf-8"
+    assert "nplurals=" in catalog.plural_forms
+
+
+def test_the_arabic_catalogue_is_used() -> None:
+    home = translator("ar")("Accueil")
+    assert home != "Accueil"
+    assert _ARABIC_LETTER.search(home), home
+
+
+def test_a_fuzzy_entry_counts_as_missing() -> None:
+    catalog = Catalog(locale="en")
+    catalog.add("Accueil", "Home")
+    catalog.add("Retour", "Back", flags=["fuzzy"])  # what `pybabel update` guesses for a changed msgid
+    catalog.add("Aide", "")
+    assert translated(catalog) == {"Accueil": "Home"}
+
+
+def test_content_falls_back_to_french_with_the_flag() -> None:
+    assert localized({"fr": "x"}, "en") == ("x", True)
+    assert localized({"fr": "x", "en": "y"}, "en") == ("y", False)
+    assert localized({"fr": "x"}, "fr") == ("x", False)
