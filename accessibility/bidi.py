@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from importlib.resources import files
 
 from arabic_reshaper import reshape
 from bidi import get_display
-
-#: A font with Arabic (and its presentation forms) and Latin: Noto Sans Arabic (OFL 1.1).
-#: A variable font: renderers without variation support draw its default (regular) instance.
-ARABIC_FONT = str(files("fontpkg_noto_sans_arabic") / "files" / "NotoSansArabic[wdth,wght].ttf")
 
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 

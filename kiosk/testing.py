@@ -26,11 +26,12 @@ def virtual_display(size: str = "1920x1920x24") -> Iterator[str]:
     if shutil.which("Xvfb") is None:
         raise RuntimeError("Xvfb is missing: `make test` installs it (Debian package xvfb)")
     read_end, write_end = os.pipe()
+    log = open(os.environ.get("KIOSK_XVFB_LOG", os.devnull), "ab")  # noqa: SIM115 - lives with Xvfb
     process = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_end), "-screen", "0", size, "-nolisten", "tcp"],
         pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
     )
     os.close(write_end)
     with os.fdopen(read_end) as pipe:
@@ -45,6 +46,7 @@ def virtual_display(size: str = "1920x1920x24") -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log.close()
         if previous is None:
             os.environ.pop("DISPLAY", None)
         else:
@@ -68,8 +70,15 @@ class KioskPilot:
     finger's; the clock can be advanced with :meth:`advance` to test idle timeouts.
     """
 
-    def __init__(self, size: tuple[int, int] = (1080, 1920), config: SiteConfig | Path | None = None) -> None:
+    def __init__(
+        self,
+        size: tuple[int, int] = (1080, 1920),
+        config: SiteConfig | Path | None = None,
+        speech_engine: Any = None,
+    ) -> None:
+        """``speech_engine``: a RecordingEngine (the default) or one with a duration per utterance."""
         self.size = size
+        self._speech_engine = speech_engine
         self.config = config if isinstance(config, SiteConfig) else load_config(config)
         self.clock = ManualClock()
         self.kiosk: Any = None
@@ -87,7 +96,7 @@ class KioskPilot:
 
         EventLoop.ensure_window()
         Window.size = self.size
-        self.engine = RecordingEngine()
+        self.engine = self._speech_engine or RecordingEngine()
         self.kiosk = assemble(self.config, speech_engine=self.engine, clock=self.clock, on_quit=self._on_quit)
         Window.add_widget(self.kiosk.root)
         self._window = Window
@@ -128,27 +137,40 @@ class KioskPilot:
         """Name of the screen shown: home, catalogue, step, summary, receipt, feedback..."""
         return self.kiosk.root.manager.current
 
-    def _visible(self, widget: Any) -> bool:
-        from kivy.uix.screenmanager import Screen
+    def _visible_box(self, widget: Any) -> tuple[float, float, float, float] | None:
+        """The part of ``widget`` a person can see (window px: x, y, width, height), or None.
 
+        Hidden screens, zero opacity, and whatever a scroll view has scrolled out of sight are
+        not visible: a finger cannot reach them without scrolling.
+        """
+        from kivy.uix.screenmanager import Screen
+        from kivy.uix.scrollview import ScrollView
+
+        left, bottom = widget.to_window(widget.x, widget.y)
+        right, top = left + widget.width, bottom + widget.height
         node = widget
         while node is not None and node is not self._window:
             if node.opacity == 0 or node.width <= 0 or node.height <= 0:
-                return False
+                return None
             if (
                 isinstance(node, Screen)
                 and node.manager is not None
                 and node.manager.current_screen is not node
             ):
-                return False
+                return None
+            if isinstance(node, ScrollView) and node is not widget:
+                view_left, view_bottom = node.to_window(node.x, node.y)
+                left, bottom = max(left, view_left), max(bottom, view_bottom)
+                right, top = min(right, view_left + node.width), min(top, view_bottom + node.height)
             node = node.parent
-        x, y = widget.to_window(widget.x, widget.y)
-        return (
-            x < self._window.width
-            and y < self._window.height
-            and x + widget.width > 0
-            and y + widget.height > 0
-        )
+        left, bottom = max(left, 0), max(bottom, 0)
+        right, top = min(right, self._window.width), min(top, self._window.height)
+        if right - left < 1 or top - bottom < 1:
+            return None
+        return left, bottom, right - left, top - bottom
+
+    def _visible(self, widget: Any) -> bool:
+        return self._visible_box(widget) is not None
 
     def _walk(self) -> list[Any]:
         return [w for w in self.kiosk.root.walk(restrict=True) if self._visible(w)]
@@ -164,21 +186,22 @@ class KioskPilot:
         return [label.text for label in labels]
 
     def widgets(self) -> list[dict[str, Any]]:
-        """Visible interactive widgets: id, text, x, y, width, height in window pixels."""
+        """Visible interactive widgets: id, text, and the visible part's x, y, width, height (px)."""
         from screens.widgets import KioskButton
 
         found = []
         for widget in self._walk():
-            if isinstance(widget, KioskButton):
-                x, y = widget.to_window(widget.x, widget.y)
+            box = self._visible_box(widget) if isinstance(widget, KioskButton) else None
+            if box is not None:
+                x, y, width, height = box
                 found.append(
                     {
                         "id": widget.action_id,
                         "text": widget.text,
                         "x": x,
                         "y": y,
-                        "width": widget.width,
-                        "height": widget.height,
+                        "width": width,
+                        "height": height,
                         "disabled": widget.disabled,
                         "widget": widget,
                     }

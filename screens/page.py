@@ -87,6 +87,9 @@ class PageScreen(Screen):
         tools = self._widgets(self.ids.tools, BarButton, len(page.tools))
         for button, action in zip(tools, page.tools, strict=True):
             show_action(button, action)
+        # A new page is read from its top.
+        self.ids.scroll.scroll_y = 1
+        self.ids.actions_scroll.scroll_y = 1
 
     def _widgets(self, container: Widget, kind: type[Widget], count: int) -> list[Any]:
         """``count`` widgets of ``kind`` in ``container``, reused from earlier pages where possible.

@@ -11,6 +11,7 @@ from kivy.lang import Builder
 from kivy.properties import NumericProperty, ObjectProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from screens.page import PageScreen
@@ -110,8 +111,11 @@ class KioskRoot(FloatLayout):
         self.focus_index = index % len(widgets)
         focused = widgets[self.focus_index]
         focused.focused = True
-        if focused not in self.bar:
-            self.screen.ids.scroll.scroll_to(focused, padding=self.style.padding, animate=False)
+        scroll = focused.parent
+        while scroll is not self and not isinstance(scroll, ScrollView):
+            scroll = scroll.parent
+        if isinstance(scroll, ScrollView):
+            scroll.scroll_to(focused, padding=self.style.padding, animate=False)
         return focused
 
     def move_focus(self, step: int) -> KioskButton | None:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 from kivy.event import EventDispatcher
 from kivy.metrics import dp
 from kivy.properties import ListProperty, NumericProperty, StringProperty
 
+from accessibility.fonts import READING_FONT, READING_FONT_BOLD
 from accessibility.pictograms import ICON_FONT
 from accessibility.themes import THEMES, rgba
-
-_ATKINSON = files("fontpkg_atkinson_hyperlegible") / "files"
 
 
 class Style(EventDispatcher):
@@ -28,8 +25,8 @@ class Style(EventDispatcher):
     ok = ListProperty(rgba("#000000"))
     error = ListProperty(rgba("#000000"))
 
-    font = StringProperty(str(_ATKINSON / "AtkinsonHyperlegible-Regular.ttf"))
-    font_bold = StringProperty(str(_ATKINSON / "AtkinsonHyperlegible-Bold.ttf"))
+    font = StringProperty(READING_FONT)
+    font_bold = StringProperty(READING_FONT_BOLD)
     icon_font = StringProperty(ICON_FONT)
 
     #: Text size factor chosen by the citizen (1.0 to 2.0).

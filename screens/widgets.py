@@ -12,7 +12,8 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
-from accessibility.bidi import ARABIC_FONT, needs_shaping, wrap_for_display
+from accessibility.bidi import needs_shaping, wrap_for_display
+from accessibility.fonts import ARABIC_FONT, font_for
 from accessibility.pictograms import PICTOGRAMS
 
 
@@ -36,7 +37,7 @@ class BidiLabel(Label):
     def _update(self, *_args: Any) -> None:
         text = self.logical
         if not needs_shaping(text):
-            self.font_name = self.base_font or self.font_name
+            self.font_name = font_for(text, self.base_font) if self.base_font else self.font_name
             self.text = text
             return
         self.font_name = ARABIC_FONT

@@ -219,8 +219,9 @@ def test_bar_is_in_the_same_place_on_every_screen(
             }
             assert len(bar) == 5, f"bar incomplete on {kind}"
             positions[kind] = bar
-            for widget in pilot.widgets():
-                assert widget["width"] >= 44 and widget["height"] >= 44, (kind, widget["id"])
+            for item in pilot.widgets():
+                button = item["widget"]
+                assert button.width >= 44 and button.height >= 44, (kind, item["id"])
             pilot.screenshot(artifacts / "screens" / f"{size[0]}x{size[1]}" / f"{kind}.png")
     first = next(iter(positions.values()))
     for kind, bar in positions.items():

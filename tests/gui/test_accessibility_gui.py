@@ -1,0 +1,240 @@
+"""Accessibility on the real app under Xvfb: keypad only, speech, large text, themes, Arabic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from accessibility.speech import RecordingEngine
+from kiosk.testing import KioskPilot
+
+pytestmark = pytest.mark.gui
+
+PORTRAIT = (1080, 1920)
+
+
+@pytest.fixture
+def pilot(display: str) -> Iterator[KioskPilot]:
+    with KioskPilot(size=PORTRAIT) as running:
+        yield running
+
+
+def focused(pilot: KioskPilot) -> dict:
+    (item,) = [w for w in pilot.widgets() if w["widget"].focused]
+    return item
+
+
+def key_to(pilot: KioskPilot, action_id: str) -> None:
+    """Move the focus with the down key only until ``action_id`` has it, then press Enter."""
+    for _ in range(40):
+        pilot.key("down")
+        if focused(pilot)["id"] == action_id:
+            pilot.key("enter")
+            return
+    raise AssertionError(f"{action_id} never took the focus on {pilot.screen}")
+
+
+# Rows 5, 13 and 1: help key turns speech on; the whole journey with the keypad only.
+def test_a_blind_citizen_completes_a_procedure_with_the_keypad_only(pilot: KioskPilot) -> None:
+    pilot.key("help")
+    assert pilot.controller.session.speech_mode
+    assert pilot.spoken[-1].startswith("Bonjour")
+    key_to(pilot, "start")
+    assert pilot.screen == "catalogue" and "Votre démarche" in pilot.spoken[-1]
+    key_to(pilot, "theme_papiers")
+    key_to(pilot, "procedure_passeport")
+    for _ in range(30):
+        if pilot.screen != "step":
+            break
+        ids = [w["id"] for w in pilot.widgets()]
+        target = next(i for i in ids if i.startswith("choice_") or i in ("doc_yes", "continue"))
+        before = len(pilot.spoken)
+        key_to(pilot, target)
+        assert len(pilot.spoken) > before
+    assert pilot.screen == "summary"
+    assert "Récapitulatif" in pilot.spoken[-1] and "coûte" in pilot.spoken[-1]
+    key_to(pilot, "receipt")
+    key_to(pilot, "print")
+    pilot.wait(0.3)
+    assert any("imprimé" in text for text in pilot.texts())
+    assert "Sur le papier" in pilot.spoken[-1]
+    key_to(pilot, "finish")
+    key_to(pilot, "face_3")
+    assert pilot.screen == "home"
+
+
+# Row 13: focus is never trapped; every control can be reached and left.
+def test_focus_cycles_through_every_control_and_the_bar(pilot: KioskPilot) -> None:
+    pilot.tap("listen_toggle")
+    for next_tap in ("start", "theme_papiers", "procedure_passeport", None):
+        controls = [w["id"] for w in pilot.widgets() if not w["disabled"]]
+        assert {"bar_home", "bar_help"} <= set(controls)
+        seen = []
+        for _ in range(len(controls) + 1):
+            pilot.key("down")
+            seen.append(focused(pilot)["id"])
+            assert pilot.spoken[-1] == focused(pilot)["text"], "each focus change is spoken"
+        assert set(seen) == set(controls), f"unreachable on {pilot.screen}: {set(controls) - set(seen)}"
+        assert seen[0] == seen[-1], "the focus wraps around instead of stopping"
+        if next_tap:
+            pilot.tap(next_tap)
+
+
+# Row 5: plugging a headset on the welcome screen turns speech on.
+def test_plugging_a_headset_turns_speech_on(pilot: KioskPilot) -> None:
+    pilot.plug_headset()
+    assert pilot.controller.session.speech_mode
+    assert pilot.spoken[-1].startswith("Bonjour")
+    assert "speech_repeat" in [w["id"] for w in pilot.widgets()]
+
+
+# Row 3: a new action interrupts current speech.
+def test_a_tap_interrupts_a_long_utterance(display: str) -> None:
+    engine = RecordingEngine(duration=lambda text: 5.0 if text.startswith("Bonjour") else 0.0)
+    with KioskPilot(size=PORTRAIT, speech_engine=engine) as pilot:
+        pilot.tap("listen_toggle")
+        assert engine.wait_until_saying(timeout=2)
+        pilot.tap("start")
+        pilot.wait(0.3)
+        events = engine.events
+        first = next(
+            i for i, e in enumerate(events) if not isinstance(e, str) and e.text.startswith("Bonjour")
+        )
+        later = [e for e in events[first + 1 :]]
+        assert later[0] == "stop", "the long welcome was stopped before the next screen was spoken"
+        assert any(not isinstance(e, str) and "Votre démarche" in e.text for e in later)
+        assert not any(text.startswith("Bonjour") for text in engine.completed)
+
+
+# Row 4: pictograms on buttons have spoken alternatives.
+def test_every_pictogram_on_screen_has_an_alternative(pilot: KioskPilot) -> None:
+    pilot.tap("listen_toggle")
+    pilot.tap("start")
+    for item in pilot.widgets():
+        widget = item["widget"]
+        assert not widget.glyph or widget.alt, item["id"]
+
+
+def _labels(pilot: KioskPilot) -> list:
+    from kivy.uix.label import Label
+
+    return [
+        w
+        for w in pilot.kiosk.root.walk(restrict=True)
+        if isinstance(w, Label) and w.text and pilot._visible(w)
+    ]
+
+
+def _assert_nothing_clipped(pilot: KioskPilot, where: str) -> None:
+    """Every label's drawn text fits its own box, and its box fits inside its button."""
+    from screens.widgets import KioskButton
+
+    for label in _labels(pilot):
+        width, height = label.texture_size
+        if label.text_size[0] is not None:
+            assert width <= label.width + 2, f"{where}: '{label.text[:30]}' is wider than its box"
+        assert height <= label.height + 2 or label.size_hint_y is not None, f"{where}: '{label.text[:30]}'"
+        parent = label.parent
+        if isinstance(parent, KioskButton):
+            assert label.y >= parent.y - 1 and label.top <= parent.top + 1, (
+                f"{where}: '{label.text[:30]}' spills out of its button"
+            )
+    buttons = [w for w in pilot.widgets()]
+    for index, first in enumerate(buttons):
+        for second in buttons[index + 1 :]:
+            overlap_x = min(first["x"] + first["width"], second["x"] + second["width"]) - max(
+                first["x"], second["x"]
+            )
+            overlap_y = min(first["y"] + first["height"], second["y"] + second["height"]) - max(
+                first["y"], second["y"]
+            )
+            assert overlap_x <= 1 or overlap_y <= 1, f"{where}: {first['id']} overlaps {second['id']}"
+
+
+def _walk_at_200(pilot: KioskPilot) -> Iterator[str]:
+    pilot.tap("bar_bigger")
+    pilot.tap("bar_bigger")
+    assert pilot.controller.session.text_scale == 2.0
+    yield "home"
+    pilot.tap("start")
+    yield "catalogue"
+    pilot.tap("theme_papiers")
+    pilot.tap("procedure_carte-identite")
+    yield "step-info"
+    pilot.tap("continue")
+    yield "step-question"
+    pilot.tap("choice_renouvellement")
+    while pilot.screen == "step":
+        ids = [w["id"] for w in pilot.widgets()]
+        yield "step-" + ("documents" if "doc_yes" in ids else ids[0])
+        pilot.tap(
+            "doc_yes" if "doc_yes" in ids else next(i for i in ids if not i.startswith(("bar_", "speech_")))
+        )
+    yield "summary"
+    pilot.tap("receipt")
+    pilot.tap("print")
+    pilot.wait(0.3)
+    yield "receipt"
+    pilot.tap("finish")
+    yield "feedback"
+
+
+# Row 15: at 200 % nothing is clipped or overlaps, in portrait and landscape.
+@pytest.mark.parametrize("size", [PORTRAIT, (1920, 1080), (1280, 800)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_text_at_200_percent_reflows_without_clipping(display: str, size: tuple[int, int]) -> None:
+    with KioskPilot(size=size) as pilot:
+        for where in _walk_at_200(pilot):
+            _assert_nothing_clipped(pilot, where)
+
+
+# Screenshots for review: 200 % in each theme, and Arabic.
+@pytest.mark.parametrize("theme_taps", [0, 1, 2], ids=["default", "high_contrast", "light"])
+def test_screenshots_at_200_percent_in_each_theme(display: str, artifacts: Path, theme_taps: int) -> None:
+    with KioskPilot(size=PORTRAIT) as pilot:
+        pilot.tap("settings")
+        for _ in range(theme_taps):
+            pilot.tap("theme")
+        pilot.tap("text_size")
+        pilot.tap("text_size")
+        theme = pilot.controller.session.theme
+        pilot.screenshot(artifacts / "accessibility" / f"{theme}-200-settings.png")
+        pilot.tap("settings_done")
+        pilot.tap("start")
+        pilot.tap("theme_papiers")
+        pilot.tap("procedure_carte-identite")
+        pilot.tap("continue")
+        _assert_nothing_clipped(pilot, theme)
+        pilot.screenshot(artifacts / "accessibility" / f"{theme}-200-question.png")
+
+
+def test_arabic_is_right_to_left_joined_and_spoken_in_arabic(pilot: KioskPilot, artifacts: Path) -> None:
+    pilot.tap("listen_toggle")
+    pilot.tap("lang_ar")
+    pilot.tap("start")
+    pilot.tap("theme_papiers")
+    pilot.tap("procedure_carte-identite")
+    pilot.tap("continue")
+    engine_items = pilot.engine.said
+    assert engine_items[-1].language == "ar"
+    buttons = [w for w in pilot.widgets() if w["id"].startswith("choice_")]
+    for item in buttons:
+        widget = item["widget"]
+        pictogram, label = widget.children[0], widget.children[1]
+        assert pictogram.x > label.x, "the pictogram sits on the right in Arabic"
+        assert label.halign == "right"
+        assert any("\ufe70" <= c <= "\ufeff" for c in label.text), "letters are joined (presentation forms)"
+    pilot.screenshot(artifacts / "accessibility" / "arabic-question.png")
+    pilot.tap("choice_renouvellement")
+    while pilot.screen == "step":
+        ids = [w["id"] for w in pilot.widgets()]
+        pilot.tap(
+            "doc_no" if "doc_no" in ids else next(i for i in ids if not i.startswith(("bar_", "speech_")))
+        )
+    pilot.screenshot(artifacts / "accessibility" / "arabic-summary.png")
+    pilot.tap("lang_fr") if "lang_fr" in [
+        w["id"] for w in pilot.widgets()
+    ] else pilot.controller.choose_language("fr")
+    pilot.wait(0.1)
+    assert pilot.screen == "summary", "changing language keeps the citizen's place"

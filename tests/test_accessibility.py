@@ -1,0 +1,273 @@
+"""Accessibility requirements that plain code can prove (rows of shared/accessibility.md)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from accessibility.fonts import ARABIC_FONT, READING_FONT, WIDE_FONT, characters, font_for
+from accessibility.languages import LANGUAGE_NAMES
+from accessibility.pictograms import ICON_FONT, PICTOGRAMS
+from accessibility.speech import RecordingEngine, SpeechManager
+from accessibility.themes import THEMES, contrast_ratio
+from kiosk.i18n import translator, ui_messages
+from kiosk.viewmodels import Line, Mark, spoken_description
+from test_controller import Harness
+
+
+@pytest.fixture
+def harness() -> Iterator[Harness]:
+    running = Harness()
+    yield running
+    running.speech.close()
+
+
+# Row 17: contrast of every theme.
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_every_text_pair_is_at_least_7_to_1_and_controls_3_to_1(theme: str) -> None:
+    palette = THEMES[theme]
+    for name, (foreground, background) in palette.text_pairs().items():
+        assert contrast_ratio(foreground, background) >= 7, f"{theme}: {name}"
+    for name, (foreground, background) in palette.control_pairs().items():
+        assert contrast_ratio(foreground, background) >= 3, f"{theme}: {name}"
+
+
+def test_contrast_formula_matches_wcag_reference_values() -> None:
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+# Row 4: every pictogram is drawn by the shipped icon font and has a spoken alternative.
+def test_every_pictogram_has_a_glyph_and_an_alternative() -> None:
+    glyphs = characters(ICON_FONT)
+    for name, pictogram in PICTOGRAMS.items():
+        assert ord(pictogram.glyph) in glyphs, name
+        assert len(pictogram.alt.split()) >= 2, name
+
+
+# Fonts: glyphs for every offered language, under an open licence.
+@pytest.mark.parametrize("language", sorted(LANGUAGE_NAMES))
+def test_every_language_is_drawn_by_a_shipped_font(language: str) -> None:
+    tr = translator(language)
+    texts = [LANGUAGE_NAMES[language], *(tr(message) for message in ui_messages())]
+    for text in texts:
+        font = font_for(text, READING_FONT)
+        if language == "ar" and any("\u0600" <= c <= "\u06ff" for c in text):
+            assert font == ARABIC_FONT
+        assert set(map(ord, text.replace(" ", ""))) <= characters(font) | {0x2009, 0x202F}, text
+
+
+def test_french_is_drawn_in_the_hyperlegible_font() -> None:
+    for message in ui_messages():
+        assert font_for(message, READING_FONT) == READING_FONT, message
+    assert font_for("Українська", READING_FONT) == WIDE_FONT
+
+
+# Row 14: capital letters at least 4.8 mm, and 6.1 mm in large text mode.
+@pytest.mark.parametrize(
+    ("size", "pixels_per_mm"),
+    [((1080, 1920), 4.03), ((1920, 1080), 4.03), ((1280, 800), 3.7)],
+    ids=["totem-21.5in", "landscape-21.5in", "landscape-15.6in"],
+)
+def test_capital_letters_are_tall_enough(size: tuple[int, int], pixels_per_mm: float) -> None:
+    from screens.style import Style
+
+    with TTFont(READING_FONT, lazy=True) as font:
+        cap_ratio = font["OS/2"].sCapHeight / font["head"].unitsPerEm
+    style = Style()
+    for scale, minimum in ((1.0, 4.8), (1.5, 6.1), (2.0, 6.1)):
+        style.fit(*size, scale)
+        assert style.body * cap_ratio / pixels_per_mm >= minimum, (scale, style.body)
+
+
+# Rows 6 and 1: personal lines are spoken only in private listening.
+def test_personal_lines_are_left_out_of_speech_unless_private() -> None:
+    lines = [Line("Votre nom :"), Line("MARTIN", private=True)]
+    assert "MARTIN" not in spoken_description("Carte lue", lines, [], "Vos choix :")
+    assert "MARTIN" in spoken_description("Carte lue", lines, [], "Vos choix :", private_listening=True)
+
+
+def test_headset_makes_listening_private_and_turns_speech_on(harness: Harness) -> None:
+    assert not harness.kiosk.private_listening and not harness.kiosk.session.speech_mode
+    harness.kiosk.headset(True)
+    assert harness.kiosk.private_listening and harness.kiosk.session.speech_mode
+    assert harness.spoken()[-1][0].startswith("Bonjour")
+    harness.kiosk.headset(False)
+    assert not harness.kiosk.private_listening
+
+
+# Row 5: the keypad's help key on the welcome screen turns speech on.
+def test_help_key_on_home_turns_speech_on_then_calls_help(harness: Harness) -> None:
+    harness.kiosk.keypad_help()
+    assert harness.kiosk.session.speech_mode and harness.page.name == "home"
+    assert harness.spoken()[-1][0].startswith("Bonjour")
+    harness.kiosk.keypad_help()
+    assert harness.page.name == "help"
+
+
+# Row 7: masked entry is never echoed.
+def test_pin_digits_are_never_spoken(harness: Harness) -> None:
+    harness.kiosk.toggle_speech_mode()
+    harness.kiosk.open_mediator()
+    before = len(harness.spoken())
+    harness.walk("pin_9", "pin_1", "pin_7", "pin_3")
+    said = [text for text, _ in harness.spoken()]
+    # Each new digit interrupts the last "Chiffre saisi"; whatever is said is only that.
+    assert said[before:] and set(said[before:]) == {"Chiffre saisi"}
+    assert not any("9173" in text or "9 1 7 3" in text for text in said)
+    assert "9173" not in harness.page.spoken
+
+
+# Row 8: volume in steps, back to the default at the end of the session.
+def test_volume_steps_and_reset(harness: Harness) -> None:
+    default = harness.speech.volume
+    harness.kiosk.volume_up()
+    assert harness.speech.volume == pytest.approx(default + 0.1)
+    harness.kiosk.volume_down()
+    harness.kiosk.volume_down()
+    assert harness.speech.volume == pytest.approx(default - 0.1)
+    harness.kiosk.speech_slower()
+    harness.kiosk.end_session()
+    assert harness.speech.volume == pytest.approx(default) and harness.speech.rate == pytest.approx(1.0)
+
+
+# Row 9: the speech language is the screen language, with a voice of that language.
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_voice_matches_the_screen_language(harness: Harness) -> None:
+    from accessibility.speech import Pyttsx3Engine
+
+    engine = Pyttsx3Engine()
+    try:
+        assert engine.voice_for("fr") == "roa/fr"
+        assert engine.voice_for("ar") == "sem/ar"
+        assert (engine.voice_for("en") or "").startswith("gmw/en")
+    finally:
+        engine.close()
+    harness.kiosk.toggle_speech_mode()
+    for language in ("en", "ar", "fr"):
+        harness.kiosk.choose_language(language)
+        assert harness.spoken()[-1][1] == language
+
+
+# Row 10: errors are named and explained by voice, even with speech mode off.
+def test_a_wrong_pin_is_explained_aloud(harness: Harness) -> None:
+    harness.kiosk.open_mediator()
+    harness.walk("pin_1", "pin_1", "pin_1", "pin_1", "pin_ok")
+    text, _ = harness.spoken()[-1]
+    assert "code est faux" in text and "Tapez le code" in text
+
+
+# Row 11: everything printed on the receipt can be heard.
+def test_every_receipt_line_is_in_the_spoken_receipt(harness: Harness) -> None:
+    harness.to_summary()
+    harness.walk("receipt", "print")
+    document = harness.kiosk.last_receipt
+    assert document is not None
+    spoken = harness.page.spoken
+    for line in document.lines:
+        assert line.text.rstrip(". ") in spoken, line.text
+    assert document.qr_caption in spoken
+
+
+# Row 12: every sound has a visual equivalent (the idle warning is said and shown).
+def test_spoken_warning_is_the_displayed_warning(harness: Harness) -> None:
+    harness.to_summary()
+    harness.time += harness.config.timeouts.idle_seconds
+    harness.kiosk.tick()
+    said = harness.spoken()[-1][0]
+    for line in harness.page.lines:
+        assert line.text.rstrip(".") in said
+
+
+# Row 18: marks are never colour alone.
+def test_summary_marks_carry_icons_and_words(harness: Harness) -> None:
+    harness.to_summary()
+    marked = [line for line in harness.page.lines if line.mark in (Mark.OK, Mark.MISSING)]
+    assert marked
+    for line in marked:
+        assert line.pictogram in ("yes", "no")
+        assert line.text.startswith(("À trouver", "Vous l'avez"))
+
+
+# Row 23: the receipt is reached only through the summary.
+def test_printing_is_only_offered_after_the_summary(harness: Harness) -> None:
+    harness.walk("start", "theme_papiers", "procedure_carte-identite")
+    while harness.page.name == "step":
+        assert all(action.id not in ("print", "receipt") for action in harness.page.actions)
+        ids = [action.id for action in harness.page.actions]
+        harness.tap("doc_yes" if "doc_yes" in ids else ids[0])
+    assert harness.page.name == "summary"
+
+
+# Row 24: every identification step has a way without the card.
+def test_every_card_step_offers_a_way_without_the_card(harness: Harness) -> None:
+    from kiosk.engine import ProcedureRun
+
+    found = 0
+    for procedure in harness.kiosk.catalogue.procedures.values():
+        if any(step.kind == "identity_card" for step in procedure.steps):
+            found += 1
+            harness.kiosk.session.run = ProcedureRun(procedure)
+            run = harness.kiosk.session.run
+            while not run.finished and run.step.kind != "identity_card":
+                if run.step.kind == "question":
+                    choice = next(
+                        (c.id for c in run.step.choices if c.id == "renouvellement"), run.step.choices[0].id
+                    )
+                    run.answer(choice)
+                elif run.step.kind == "documents":
+                    run.answer_document(True)
+                else:
+                    run.proceed()
+            if run.finished:
+                continue
+            harness.kiosk.show(harness.kiosk.location.__class__("step"))
+            assert "no_card" in [action.id for action in harness.page.actions]
+    assert found
+
+
+# Row 26: no transition unless asked; a transition is one slow fade.
+def test_motion_is_off_by_default_and_a_citizen_setting(harness: Harness) -> None:
+    assert harness.kiosk.session.reduce_motion
+    harness.kiosk.open_settings()
+    harness.tap("motion")
+    assert not harness.kiosk.session.reduce_motion
+    harness.kiosk.end_session()
+    assert harness.kiosk.session.reduce_motion
+
+
+def test_speech_failure_is_shown_and_reported(harness: Harness) -> None:
+    harness.kiosk.speech_unavailable()
+    assert "La voix ne marche pas" in harness.page.note
+    assert harness.help.sent[-1].reason == "speech_unavailable"
+
+
+def test_speech_controls_appear_with_speech_mode(harness: Harness) -> None:
+    assert harness.page.tools == []
+    harness.tap("listen_toggle")
+    ids = [action.id for action in harness.page.tools]
+    assert ids == [
+        "speech_repeat",
+        "speech_pause",
+        "speech_slower",
+        "speech_faster",
+        "speech_quieter",
+        "speech_louder",
+    ]
+    harness.tap("speech_pause")
+    assert harness.speech.paused and harness.page.action("speech_pause").text == "Reprendre"
+    harness.tap("speech_pause")
+    assert not harness.speech.paused
+
+
+def test_recording_engine_is_the_real_queue() -> None:
+    manager = SpeechManager(RecordingEngine())
+    try:
+        manager.speak("Bonjour", language="fr")
+        assert manager.wait_idle(2)
+        assert manager.history == ["Bonjour"]
+    finally:
+        manager.close()
