@@ -70,7 +70,10 @@ class KioskRoot(FloatLayout):
         self.focus_index = -1
         self.bar = [BarButton(style=style, action_id=bar_id) for bar_id in BAR_IDS]
         for button in self.bar:
+            button.size_hint_y = 1
             self.ids.bar.add_widget(button)
+            button.bind(needed=self._fit_bar)
+        self._fit_bar()
 
     def show_page(self, page: Any, bar: list[Any], animate: bool = False) -> None:
         """Draw ``page`` on its screen and the bar's actions, and make that screen current.
@@ -93,6 +96,10 @@ class KioskRoot(FloatLayout):
             button.disabled = not action.enabled
         self.manager.current = page.name
         self.set_focus(-1)
+
+    def _fit_bar(self, *_args: Any) -> None:
+        """The bar is as tall as its tallest button (two lines of words at large text sizes)."""
+        self.ids.bar.height = max(button.needed for button in self.bar) + 2 * self.style.spacing
 
     @property
     def screen(self) -> PageScreen:

@@ -7,7 +7,7 @@ from typing import Any
 
 from kivy.core.text import Label as CoreLabel
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -142,3 +142,6 @@ def show_line(widget: TextLine, line: Any, rtl: bool = False) -> None:
 
 class BarButton(KioskButton):
     """A button of the persistent bar: pictogram above a short word, same place on every screen."""
+
+    #: The height its pictogram and words need; a row of them is as tall as the tallest.
+    needed = NumericProperty(0)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from fontTools.ttLib import TTFont
+from test_controller import Harness
 
 from accessibility.fonts import ARABIC_FONT, READING_FONT, WIDE_FONT, characters, font_for
 from accessibility.languages import LANGUAGE_NAMES
@@ -15,7 +16,6 @@ from accessibility.speech import RecordingEngine, SpeechManager
 from accessibility.themes import THEMES, contrast_ratio
 from kiosk.i18n import translator, ui_messages
 from kiosk.viewmodels import Line, Mark, spoken_description
-from test_controller import Harness
 
 
 @pytest.fixture
