@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 
-from kiosk.kivy_setup import prepare_kivy
+from kiosk.bootstrap import prepare_kivy
 
 prepare_kivy()
 

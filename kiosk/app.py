@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.kivy_setup import prepare_kivy
+from kiosk.bootstrap import prepare_kivy
 
 prepare_kivy()
 
@@ -137,8 +137,8 @@ def assemble(
     """Build and wire the whole kiosk on the current Kivy window."""
     content_directory = config.content_directory or DEFAULT_CONTENT_DIR
 
-    def reload_catalogue() -> Catalogue:
-        catalogue = load_catalogue(content_directory)
+    def reload_catalogue(previous: Catalogue | None = None) -> Catalogue:
+        catalogue = load_catalogue(content_directory, previous)
         for error in catalogue.errors:
             logger.warning("content refused: %s", error)
         return catalogue

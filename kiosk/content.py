@@ -101,15 +101,23 @@ def load_procedure(path: Path) -> tuple[Procedure | None, list[ContentError]]:
     return procedure, []
 
 
-def load_catalogue(directory: Path = DEFAULT_CONTENT_DIR) -> Catalogue:
-    """Load every ``*.yaml`` file of ``directory``; invalid files are refused, the rest load."""
+def load_catalogue(directory: Path = DEFAULT_CONTENT_DIR, previous: Catalogue | None = None) -> Catalogue:
+    """Load every ``*.yaml`` file of ``directory``; invalid files are refused, the rest load.
+
+    On a reload, ``previous`` is the catalogue in use: a file that no longer validates keeps
+    its last good version, so a mistake made while editing never removes a procedure.
+    """
     catalogue = Catalogue()
     if not directory.is_dir():
         catalogue.errors.append(ContentError(directory, None, "no such content directory"))
+        if previous is not None:
+            catalogue.procedures = dict(previous.procedures)
         return catalogue
     for path in sorted(directory.glob("*.yaml")):
         procedure, errors = load_procedure(path)
         catalogue.errors.extend(errors)
+        if procedure is None and previous is not None:
+            procedure = previous.procedures.get(path.stem)
         if procedure is not None:
             catalogue.procedures[procedure.id] = procedure
     return catalogue

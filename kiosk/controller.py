@@ -89,7 +89,7 @@ class KioskController:
         background: Background,
         on_page: Callable[[Page], None],
         on_quit: Callable[[], None],
-        reload_catalogue: Callable[[], Catalogue],
+        reload_catalogue: Callable[[Catalogue], Catalogue],
         device_status: Callable[[], list[tuple[str, str]]],
     ) -> None:
         self.config = config
@@ -472,9 +472,8 @@ class KioskController:
         )
 
     def reload_content(self) -> None:
-        catalogue = self._reload_catalogue()
-        if catalogue.procedures:
-            self.catalogue = catalogue
+        """Read the content again; refused files keep their last good version."""
+        self.catalogue = self._reload_catalogue(self.catalogue)
         self.mediator_screen("mediator_status", message="reloaded")
 
     def open_preview(self) -> None:

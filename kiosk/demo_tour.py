@@ -36,7 +36,7 @@ def tour(directory: Path, config: Path | None) -> list[Path]:
                 try:
                     pilot.tap(tap)
                 except LookupError:
-                    pilot.tap(pilot.widgets()[0]["id"])
+                    pilot.tap(pilot.controller.page.actions[0].id)
                 pilot.wait(0.2)
             shots.append(pilot.screenshot(directory / f"{len(shots) + 1:02d}-{pilot.screen}.png"))
     return shots

@@ -53,9 +53,7 @@ def translator(language: str) -> Translator:
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=language)
         # A fuzzy entry is pybabel's guess for a changed string: never shown to a citizen.
-        messages = {
-            m.id: m.string for m in catalog if m.id and isinstance(m.string, str) and not m.fuzzy
-        }
+        messages = {m.id: m.string for m in catalog if m.id and isinstance(m.string, str) and not m.fuzzy}
     return Translator(language, messages)
 
 

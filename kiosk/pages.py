@@ -45,6 +45,10 @@ def _page(
     if not kiosk.speech_working and not extra.get("note"):
         extra["note"] = tr("La voix ne marche pas. Lisez l'écran ou appelez un conseiller.")
     language = kiosk.session.language
+    tools = _speech_tools(kiosk)
+    if name not in ("home",) and not name.startswith("mediator"):
+        # The language can be changed on every citizen screen, not only at the start.
+        tools = _languages(kiosk) + tools
     return Page(
         name=name,
         title=title,
@@ -52,10 +56,21 @@ def _page(
         spoken=spoken,
         lines=lines,
         actions=actions,
-        tools=_speech_tools(kiosk),
+        tools=tools,
         rtl=is_right_to_left(language),
         **extra,
     )  # type: ignore[arg-type]
+
+
+def _languages(kiosk: KioskController, include_current: bool = False) -> list[Action]:
+    """The offered languages, each named in itself; a change keeps the citizen's place."""
+    return [
+        Action(
+            f"lang_{code}", LANGUAGE_NAMES[code], "language", lambda code=code: kiosk.choose_language(code)
+        )
+        for code in kiosk.config.languages.offered
+        if include_current or code != kiosk.session.language
+    ]
 
 
 def _speech_tools(kiosk: KioskController) -> list[Action]:
@@ -82,15 +97,7 @@ def _speech_tools(kiosk: KioskController) -> list[Action]:
 def _home(kiosk: KioskController, location: Location) -> Page:
     tr = kiosk.tr
     session = kiosk.session
-    languages = [
-        Action(
-            f"lang_{code}",
-            LANGUAGE_NAMES[code],
-            "language",
-            lambda code=code: kiosk.choose_language(code),
-        )
-        for code in kiosk.config.languages.offered
-    ]
+    languages = _languages(kiosk, include_current=True)
     listening = tr("oui") if session.speech_mode else tr("non")
     actions = [
         Action("start", tr("Touchez l'écran pour commencer"), "touch", kiosk.start),

@@ -85,7 +85,7 @@ class KioskPilot:
         self.quit_requested = False
 
     def __enter__(self) -> KioskPilot:
-        from kiosk.kivy_setup import prepare_kivy
+        from kiosk.bootstrap import prepare_kivy
 
         prepare_kivy()
         from kivy.base import EventLoop

@@ -62,7 +62,8 @@ class Page:
     secondary: list[Action] = field(default_factory=list)
     #: The first action is the main one, drawn larger and filled.
     primary_first: bool = False
-    #: Speech controls (repeat, pause, slower, faster, volume), shown while speech mode is on.
+    #: Small controls under the title: the other languages, and the speech controls (repeat,
+    #: pause, slower, faster, volume) while speech mode is on.
     tools: list[Action] = field(default_factory=list)
     #: Right-to-left language: the screen is mirrored.
     rtl: bool = False

@@ -106,3 +106,13 @@ def test_content_check_command_prints_errors_and_exits_non_zero(
     assert main(["content", "check", str(content)]) == 1
     captured = capsys.readouterr()
     assert "passeport.yaml:" in captured.err and "1 file(s) refused" in captured.out
+
+
+def test_a_reload_keeps_the_last_good_version_of_a_broken_file(content: Path) -> None:
+    first = load_catalogue(content)
+    _break(content / "passeport.yaml", "version:", "version: -1\nold_version:")
+    reloaded = load_catalogue(content, previous=first)
+    assert reloaded.procedures["passeport"] is first.procedures["passeport"]
+    assert any(error.path.name == "passeport.yaml" for error in reloaded.errors)
+    (content / "passeport.yaml").unlink()
+    assert "passeport" not in load_catalogue(content, previous=reloaded).procedures

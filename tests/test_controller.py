@@ -48,7 +48,7 @@ class Harness:
             now_runs,
             self.pages.append,
             self._quit,
-            lambda: load_catalogue(self.config.content_directory),
+            lambda previous: load_catalogue(self.config.content_directory, previous),
             lambda: [("Imprimante", "ok")],
         )
 

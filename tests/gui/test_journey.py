@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tours import every_screen
 
 from kiosk.testing import KioskPilot
 
@@ -160,58 +161,13 @@ def test_language_change_on_a_step_keeps_progress(pilot: KioskPilot) -> None:
     assert progress
 
 
-def _tour(pilot: KioskPilot) -> Iterator[str]:
-    """Visit one screen of every kind, yielding each time a new screen is shown."""
-    yield "home"
-    pilot.tap("start")
-    yield "catalogue"
-    pilot.tap("theme_papiers")
-    pilot.tap("procedure_carte-identite")
-    yield "step-info"
-    pilot.tap("continue")
-    yield "step-question"
-    pilot.tap("choice_renouvellement")
-    while pilot.screen == "step":
-        ids = [w["id"] for w in pilot.widgets()]
-        if "doc_yes" in ids:
-            yield "step-documents"
-            pilot.tap("doc_no")
-        elif "no_card" in ids:
-            yield "step-identity_card"
-            pilot.tap("no_card")
-        elif any(i.startswith("choice_") for i in ids):
-            pilot.tap(next(i for i in ids if i.startswith("choice_")))
-        else:
-            title = " ".join(pilot.texts())
-            yield "step-where" if "Démoville" in title else "step-info2"
-            pilot.tap("continue")
-    yield "summary"
-    pilot.tap("receipt")
-    pilot.tap("print")
-    pilot.wait(0.3)
-    yield "receipt"
-    pilot.tap("show_qr")
-    yield "receipt-qr"
-    pilot.tap("bar_help")
-    yield "help"
-    pilot.tap("help_close")
-    pilot.advance(pilot.config.timeouts.idle_seconds)
-    yield "idle"
-    pilot.tap("still_here")
-    pilot.tap("finish")
-    yield "feedback"
-    pilot.controller.open_mediator()
-    pilot.wait(0.1)
-    yield "mediator_pin"
-
-
 @pytest.mark.parametrize("size", [PORTRAIT, *LANDSCAPES], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_bar_is_in_the_same_place_on_every_screen(
     display: str, artifacts: Path, size: tuple[int, int]
 ) -> None:
     positions: dict[str, dict[str, tuple[float, float, float, float]]] = {}
     with KioskPilot(size=size) as pilot:
-        for kind in _tour(pilot):
+        for kind in every_screen(pilot):
             bar = {
                 w["id"]: (w["x"], w["y"], w["width"], w["height"])
                 for w in pilot.widgets()
