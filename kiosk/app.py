@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from kiosk.bootstrap import prepare_kivy
@@ -68,6 +67,10 @@ class Kiosk:
     help_channel: HelpChannel
     _events: list[Any]
 
+    def __post_init__(self) -> None:
+        # Key code -> keypad key, worked out once rather than on every key press.
+        self._keys = self.config.keypad.actions_by_code()
+
     def close(self) -> None:
         """Stop the clocks and threads this kiosk started (the window itself stays)."""
         for event in self._events:
@@ -97,7 +100,7 @@ class Kiosk:
         if key == ord("m") and "ctrl" in modifiers and "alt" in modifiers:
             controller.open_mediator()
             return True
-        action = self.config.keypad.actions_by_code().get(key)
+        action = self._keys.get(key)
         if action is None:
             return False
         self.press(action)
@@ -191,7 +194,7 @@ class KioskApp(App):
 
     title = "Borne d'accueil"
 
-    def __init__(self, config: SiteConfig, demo: bool, screenshot_dir: Path | None = None) -> None:
+    def __init__(self, config: SiteConfig, demo: bool) -> None:
         super().__init__()
         self.site_config = config
         self.demo = demo

@@ -185,20 +185,21 @@ class KioskController:
         self.refresh()
 
     def speech_slower(self) -> None:
-        self.speech.slower()
-        self.speech.speak(self.tr("Je parle plus lentement."), language=self.session.language)
+        self._adjust_speech(self.speech.slower, self.tr("Je parle plus lentement."))
 
     def speech_faster(self) -> None:
-        self.speech.faster()
-        self.speech.speak(self.tr("Je parle plus vite."), language=self.session.language)
+        self._adjust_speech(self.speech.faster, self.tr("Je parle plus vite."))
 
     def volume_up(self) -> None:
-        self.speech.volume_up()
-        self.speech.speak(self.tr("Plus fort."), language=self.session.language)
+        self._adjust_speech(self.speech.volume_up, self.tr("Plus fort."))
 
     def volume_down(self) -> None:
-        self.speech.volume_down()
-        self.speech.speak(self.tr("Moins fort."), language=self.session.language)
+        self._adjust_speech(self.speech.volume_down, self.tr("Moins fort."))
+
+    def _adjust_speech(self, change: Callable[[], float], sample: str) -> None:
+        """Change rate or volume, then say a short sample so the citizen hears the result."""
+        change()
+        self.speech.speak(sample, language=self.session.language)
 
     # -- display settings --------------------------------------------------------------------
 

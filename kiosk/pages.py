@@ -267,7 +267,8 @@ def _receipt(kiosk: KioskController, location: Location) -> Page:
     tr = kiosk.tr
     run = kiosk.session.run
     assert run is not None
-    content = summary_content(run, kiosk.config, tr, kiosk.session.language)
+    # The receipt document carries the summary's content: built once, shown, previewed and said.
+    receipt = build_receipt(run, kiosk.config, tr, kiosk.session.language)
     message = location.message
     lines = [
         Line(tr("Vous pouvez imprimer ce résumé."), "print"),
@@ -300,12 +301,11 @@ def _receipt(kiosk: KioskController, location: Location) -> Page:
         lines,
         actions,
         pictogram="print",
-        qr_url=content.online_url if location.show_qr else None,
-        qr_caption=content.online_label,
+        qr_url=receipt.qr_url if location.show_qr else None,
+        qr_caption=receipt.qr_caption,
         preview=preview,
     )
     # Everything the receipt prints can be heard (EN 301 549 5.1.3.16).
-    receipt = build_receipt(run, kiosk.config, tr, kiosk.session.language)
     said = ". ".join(line.text.rstrip(". ") for line in receipt.lines)
     on_paper = tr("Sur le papier :")
     return replace(page, spoken=f"{page.spoken} {on_paper} {said}. {receipt.qr_caption}.")
