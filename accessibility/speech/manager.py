@@ -34,7 +34,11 @@ the manager logs it, switches to a :class:`SilentEngine`, calls ``on_unavailable
 and carries on, so speech never breaks the kiosk.
 
 Privacy: the manager never logs what it says, and ``reset()`` (end of a session) forgets
-the queue, the history and the last utterance and restores the default rate and volume.
+the queue, the history and the last utterance and restores the default rate and volume. It
+also asks the worker to call ``engine.forget()``, which the worker does as soon as the
+interrupted ``say()`` has returned and before any later one: called at once from the
+caller's thread, it could run before a ``say()`` that was about to begin (the engine would
+then keep that text) or in the middle of one. ``wait_idle`` waits for it.
 """
 
 from __future__ import annotations
@@ -146,6 +150,9 @@ class SpeechManager:
         self._volume = self._default_volume
         self._history: list[str] = []
         self._last: Utterance | None = None
+        # reset() asks the worker to call engine.forget(): requests made, and the last one served.
+        self._forget_requests = 0
+        self._forget_served = 0
         self._worker = threading.Thread(target=self._run, name="kiosk-speech", daemon=True)
         self._worker.start()
 
@@ -227,13 +234,18 @@ class SpeechManager:
     # -- session and state --------------------------------------------------------------
 
     def reset(self) -> None:
-        """End of session: stop, forget queue, history and last utterance, restore defaults."""
+        """End of session: stop, forget queue, history and last utterance, restore defaults.
+
+        The engine forgets too, on the worker thread, once the interrupted ``say()`` has returned.
+        """
         with self._condition:
             self._cancel_all_locked()
             self._rate = self._default_rate
             self._volume = self._default_volume
             self._history.clear()
             self._last = None
+            self._forget_requests += 1
+            self._condition.notify_all()
 
     @property
     def history(self) -> list[str]:
@@ -260,12 +272,16 @@ class SpeechManager:
             return self._paused
 
     def wait_idle(self, timeout: float) -> bool:
-        """Block until nothing is queued or being said; False if ``timeout`` passed first.
+        """Block until nothing is queued or being said, and the engine has forgotten what
+        ``reset()`` asked it to; False if ``timeout`` passed first.
 
         For tests and benchmarks: a paused manager with queued speech is not idle.
         """
         with self._condition:
-            return self._condition.wait_for(lambda: self._current is None and not self._queue, timeout)
+            return self._condition.wait_for(
+                lambda: self._current is None and not self._queue and not self._forget_pending_locked(),
+                timeout,
+            )
 
     def close(self) -> None:
         """Stop speaking and end the worker thread (waits for it). Later calls do nothing."""
@@ -338,59 +354,93 @@ class SpeechManager:
             return self._volume
 
     def _has_work_locked(self) -> bool:
-        return self._closing or (not self._paused and (self._current is not None or bool(self._queue)))
+        return (
+            self._closing
+            or self._forget_pending_locked()
+            or (not self._paused and (self._current is not None or bool(self._queue)))
+        )
+
+    def _forget_pending_locked(self) -> bool:
+        return self._forget_served != self._forget_requests
 
     # -- the worker thread --------------------------------------------------------------
 
     def _run(self) -> None:
-        while True:
-            with self._condition:
-                self._condition.wait_for(self._has_work_locked)
-                if self._closing:
-                    return
-                if self._current is None:
-                    self._current = self._queue.popleft()
-                entry = self._current
-                items = entry.utterance.items
+        while self._step():
+            pass
+
+    def _step(self) -> bool:
+        """Forget if asked, then do one item of the current utterance; False once closing.
+
+        One call per item, so that no local variable keeps a said text alive after it.
+        """
+        self._forget_if_asked()
+        with self._condition:
+            self._condition.wait_for(self._has_work_locked)
+            if self._forget_pending_locked():
+                return True  # served at the start of the next step, before any say()
+            if self._closing:
+                return False
+            if self._current is None:
+                self._current = self._queue.popleft()
+            entry = self._current
+            items = entry.utterance.items
+            if entry.next_item >= len(items):
+                self._finish_entry_locked(entry)
+                return True
+            item = items[entry.next_item]
+            generation = self._generation
+            announce = not entry.started
+            if announce:
+                entry.started = True
+                self._last = entry.utterance
+                if entry.utterance.text:
+                    self._history.append(entry.utterance.text)
+            engine = self._engine
+            # Commands that only change state are applied here, under the lock.
+            if isinstance(item, LanguageChange):
+                entry.language = item.language
+            elif isinstance(item, Rate):
+                entry.rate_multiplier = item.multiplier
+            elif isinstance(item, str):
+                self._say_count += 1
+                self._saying = self._say_count
+            language = entry.language
+            rate = _clamp(self._rate * entry.rate_multiplier, 0.1, 10.0)
+            volume = self._volume
+        if announce:
+            self._call_safely(self.on_started, entry.utterance, what="on_started")
+        if isinstance(item, str):
+            self._say(engine, item, language, rate, volume)
+        elif isinstance(item, Pause):
+            self._wait_pause(item, generation)
+        elif isinstance(item, Callback):
+            self._call_safely(item.function, what="a Callback command")
+        with self._condition:
+            self._saying = None
+            # Advance only if nothing interrupted this item: after pause() it is said
+            # again on resume(); after stop() or NOW the entry is already gone.
+            if self._generation == generation and self._current is entry:
+                entry.next_item += 1
                 if entry.next_item >= len(items):
                     self._finish_entry_locked(entry)
-                    continue
-                item = items[entry.next_item]
-                generation = self._generation
-                announce = not entry.started
-                if announce:
-                    entry.started = True
-                    self._last = entry.utterance
-                    if entry.utterance.text:
-                        self._history.append(entry.utterance.text)
-                engine = self._engine
-                # Commands that only change state are applied here, under the lock.
-                if isinstance(item, LanguageChange):
-                    entry.language = item.language
-                elif isinstance(item, Rate):
-                    entry.rate_multiplier = item.multiplier
-                elif isinstance(item, str):
-                    self._say_count += 1
-                    self._saying = self._say_count
-                language = entry.language
-                rate = _clamp(self._rate * entry.rate_multiplier, 0.1, 10.0)
-                volume = self._volume
-            if announce:
-                self._call_safely(self.on_started, entry.utterance, what="on_started")
-            if isinstance(item, str):
-                self._say(engine, item, language, rate, volume)
-            elif isinstance(item, Pause):
-                self._wait_pause(item, generation)
-            elif isinstance(item, Callback):
-                self._call_safely(item.function, what="a Callback command")
-            with self._condition:
-                self._saying = None
-                # Advance only if nothing interrupted this item: after pause() it is said
-                # again on resume(); after stop() or NOW the entry is already gone.
-                if self._generation == generation and self._current is entry:
-                    entry.next_item += 1
-                    if entry.next_item >= len(items):
-                        self._finish_entry_locked(entry)
+        return True
+
+    def _forget_if_asked(self) -> None:
+        # On the worker, between two say() calls: one about to begin when reset() ran has returned.
+        with self._condition:
+            request = self._forget_requests
+            if request == self._forget_served:
+                return
+            engine = self._engine
+        try:
+            engine.forget()
+        except Exception as error:
+            # Only the exception's type: its message might quote the text (privacy).
+            logger.warning("Speech engine failed to forget the session (%s)", type(error).__name__)
+        with self._condition:
+            self._forget_served = request
+            self._condition.notify_all()  # for wait_idle
 
     def _wait_pause(self, pause: Pause, generation: int) -> None:
         # A condition wait, not a sleep, so that an interruption ends the silence at once.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from accessibility.speech import (
     RecordingEngine,
     SilentEngine,
     SpeechEngine,
+    SpeechEngineError,
     Utterance,
     create_engine,
 )
@@ -170,3 +172,72 @@ def test_contract_stop_from_another_thread_ends_a_long_say(any_engine: SpeechEng
     any_engine.say("Une longue phrase. Et une autre.", "fr", 1.0, 1.0)
     timer.join()
     assert time.monotonic() - started < 3.0
+
+
+#: A citizen's data, as a screen in private listening would say it.
+PRIVATE = "Votre nom est Dupont. Vous êtes né le 3 mai 1980."
+
+
+def test_contract_forget_drops_every_text_said(
+    any_engine: SpeechEngine, kept: Callable[..., list[str]]
+) -> None:
+    any_engine.forget()  # harmless before anything was said
+    any_engine.say(PRIVATE, "fr", 1.0, 0.8)
+
+    any_engine.forget()
+
+    assert kept(any_engine, "Dupont", "3 mai") == []
+    if isinstance(any_engine, RecordingEngine):
+        assert (any_engine.said, any_engine.completed, any_engine.events) == ([], [], [])
+    any_engine.say("Bonjour.", "fr", 1.0, 0.8)  # still works after forgetting
+
+
+def test_silent_engine_keeps_nothing_it_is_asked_to_say(kept: Callable[..., list[str]]) -> None:
+    engine = SilentEngine()
+    engine.say(PRIVATE, "fr", 1.0, 0.8)
+    assert kept(engine, "Dupont", "3 mai") == []
+
+
+def _wav_files(engine: Pyttsx3Engine) -> list[Path]:
+    return sorted(engine._work_dir.glob("*.wav"))
+
+
+@pytest.fixture
+def pyttsx3_engine() -> Iterator[Pyttsx3Engine]:
+    engine = _pyttsx3_engine_with_fake_player()
+    assert isinstance(engine, Pyttsx3Engine)
+    yield engine
+    engine.close()
+
+
+def test_pyttsx3_keeps_no_text_nor_wav_once_a_say_returns(
+    pyttsx3_engine: Pyttsx3Engine, kept: Callable[..., list[str]]
+) -> None:
+    pyttsx3_engine.say(PRIVATE, "fr", 1.0, 0.8)
+
+    # Without forget(): pyttsx3 itself keeps the last text it rendered unless it is dropped.
+    assert kept(pyttsx3_engine, "Dupont", "3 mai") == []
+    assert _wav_files(pyttsx3_engine) == []
+
+
+def test_pyttsx3_deletes_the_wav_of_a_rendering_that_failed(
+    pyttsx3_engine: Pyttsx3Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def render_then_fail(text: str, voice: str | None, rate: float, volume: float, path: Path) -> None:
+        path.write_bytes(b"RIFF and the citizen's words")
+        raise SpeechEngineError("espeak-ng stays busy")
+
+    monkeypatch.setattr(pyttsx3_engine, "_render", render_then_fail)
+    with pytest.raises(SpeechEngineError):
+        pyttsx3_engine.say(PRIVATE, "fr", 1.0, 0.8)
+
+    assert _wav_files(pyttsx3_engine) == []
+
+
+def test_pyttsx3_forget_deletes_any_wav_left_in_its_work_dir(pyttsx3_engine: Pyttsx3Engine) -> None:
+    leftover = pyttsx3_engine._work_dir / "utterance-1.wav"  # e.g. left by a killed process
+    leftover.write_bytes(b"RIFF")
+
+    pyttsx3_engine.forget()
+
+    assert _wav_files(pyttsx3_engine) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -31,6 +31,24 @@ PROMPTLY = 2.0
 def durations(**seconds: float):
     """A RecordingEngine duration function: the given texts take time, the others none."""
     return lambda text: seconds.get(text, 0.0)
+
+
+class GatedEngine(RecordingEngine):
+    """Each say waits at a gate the test opens before it begins: a stop() made while it waits
+    lands between the manager's decision to speak and the engine starting to, and is lost by
+    the engine itself (RecordingEngine.say clears earlier stops)."""
+
+    def __init__(self, duration: float | Callable[[str], float]) -> None:
+        super().__init__(duration=duration)
+        #: Set when a say reaches the gate.
+        self.entered = threading.Event()
+        #: Opened by the test; stays open for later says.
+        self.release = threading.Event()
+
+    def say(self, text: str, language: str, rate: float, volume: float) -> None:
+        self.entered.set()
+        self.release.wait()
+        super().say(text, language, rate, volume)
 
 
 @pytest.fixture
@@ -250,29 +268,88 @@ def test_volume_steps_are_tenths_within_bounds(manager: SpeechManager, engine: R
     assert manager.volume == 0.1  # never silent
 
 
+#: What one citizen's session had said, or was about to say, when it ended.
+SESSION_TEXTS = (
+    "Votre nom est Dupont.",
+    "Vous êtes né le 3 mai 1980.",
+    "Vous habitez 12 rue des Lilas.",
+    "Votre numéro est le 06 12 34 56 78.",
+    "Imprimer le reçu ?",
+)
+
+
 def test_reset_restores_defaults_and_forgets_everything(
-    manager: SpeechManager, engine: RecordingEngine
+    manager: SpeechManager, engine: RecordingEngine, kept: Callable[..., list[str]]
 ) -> None:
-    manager.speak("Votre nom est Dupont.")
+    said, cut, paused, queued_next, queued = SESSION_TEXTS
+    manager.speak(said)
     assert manager.wait_idle(PROMPTLY)
     manager.faster()
     manager.volume_down()
-    engine.duration = durations(long=LONG)
-    manager.speak("long")
-    manager.speak("suite", priority=Priority.NORMAL)
-    assert engine.wait_until_saying("long")
+    engine.duration = durations(**{paused: LONG})
+    manager.speak([cut, paused])
+    manager.speak(queued, priority=Priority.NORMAL)
+    manager.speak(queued_next, priority=Priority.NEXT)
+    assert engine.wait_until_saying(paused)
+    manager.pause()  # kept, with the queue, for a resume() that must never come
+    assert kept(manager, *SESSION_TEXTS)  # the search sees what the speech layer holds
 
     manager.reset()
 
-    assert manager.wait_idle(PROMPTLY)
     assert manager.history == []
     assert manager.last is None
+    assert not manager.paused
     assert (manager.rate, manager.volume) == (DEFAULT_RATE, DEFAULT_VOLUME)
-    assert engine.events[-1] == "stop"
-    assert "suite" not in engine.texts
+    assert manager.wait_idle(PROMPTLY)  # nothing queued, and the engine has forgotten
+    assert (engine.said, engine.texts, engine.completed, engine.events) == ([], [], [], [])
+    assert kept(manager, *SESSION_TEXTS) == []  # nor anywhere else: queue, paused entry...
+    manager.resume()  # the paused utterance is gone too
     manager.repeat()  # nothing of the previous citizen can be repeated
     assert manager.wait_idle(PROMPTLY)
-    assert engine.texts == ["Votre nom est Dupont.", "long"]
+    assert engine.events == []
+
+
+def test_reset_forgets_a_say_that_was_about_to_begin(kept: Callable[..., list[str]]) -> None:
+    engine = GatedEngine(duration=LONG)
+    speech = SpeechManager(engine)
+    try:
+        speech.speak("Votre nom est Dupont.")
+        assert engine.entered.wait(PROMPTLY)  # the worker has decided to say it
+        speech.reset()
+        engine.release.set()  # ...and the engine records it only now, after the reset
+
+        assert speech.wait_idle(PROMPTLY)
+        assert engine.events == []
+        assert kept(speech, "Dupont") == []
+    finally:
+        engine.release.set()  # never leave the worker at the gate
+        speech.close()
+
+
+class ForgetfulnessFailingEngine(RecordingEngine):
+    """An engine whose forget() raises, with the text in the exception's message."""
+
+    def forget(self) -> None:
+        raise RuntimeError(f"cannot forget {self.texts}")
+
+
+def test_an_engine_failing_to_forget_is_logged_without_the_text(caplog: pytest.LogCaptureFixture) -> None:
+    engine = ForgetfulnessFailingEngine()
+    speech = SpeechManager(engine)
+    try:
+        speech.speak("Votre nom est Dupont.")
+        assert speech.wait_idle(PROMPTLY)
+
+        speech.reset()  # does not raise
+
+        assert speech.wait_idle(PROMPTLY)
+        assert "failed to forget" in caplog.text
+        assert "Dupont" not in caplog.text
+        speech.speak("Bonjour")  # the worker carries on
+        assert speech.wait_idle(PROMPTLY)
+        assert engine.texts[-1] == "Bonjour"
+    finally:
+        speech.close()
 
 
 def test_language_change_rate_and_callback_commands(manager: SpeechManager, engine: RecordingEngine) -> None:
@@ -305,9 +382,11 @@ def test_pause_command_waits_and_stop_cuts_it_short(manager: SpeechManager, engi
     assert time.monotonic() - started >= 0.19
     assert engine.texts == ["un", "deux"]
 
-    manager.speak(["trois", Pause(9000), "quatre"])
-    assert engine.wait_until_saying("trois") or "trois" in engine.texts
-    time.sleep(0.05)
+    reached_pause = threading.Event()
+    manager.speak(["trois", Callback(reached_pause.set), Pause(9000), "quatre"])
+    assert reached_pause.wait(PROMPTLY)
+    # Whether stop() lands just before the Pause begins or while it waits, the 9 s silence
+    # must end at once: the Pause watches for interruptions, not only the clock.
     started = time.monotonic()
     manager.stop()
     assert manager.wait_idle(PROMPTLY)
@@ -390,26 +469,20 @@ def test_an_engine_unavailable_from_the_start_is_replaced_by_silence() -> None:
         speech.close()
 
 
-class LateStartEngine(RecordingEngine):
-    """Takes a while to begin each say: a stop() in that gap is lost by the engine itself."""
-
-    def say(self, text: str, language: str, rate: float, volume: float) -> None:
-        time.sleep(0.15)
-        super().say(text, language, rate, volume)
-
-
 def test_an_interruption_just_before_say_begins_is_not_lost() -> None:
-    engine = LateStartEngine(duration=durations(long=LONG))
+    engine = GatedEngine(duration=durations(long=LONG))
     speech = SpeechManager(engine)
     try:
         speech.speak("long")
-        time.sleep(0.05)  # the worker is now in the gap before the engine's say begins
+        assert engine.entered.wait(PROMPTLY)  # the worker is in the gap before "long" begins
         started = time.monotonic()
-        speech.speak("urgent")
+        speech.speak("urgent")  # its stop() reaches the engine while nothing is being said
+        engine.release.set()
         assert speech.wait_idle(PROMPTLY)
         assert time.monotonic() - started < 1.5
         assert engine.completed == ["urgent"]
     finally:
+        engine.release.set()  # never leave the worker at the gate
         speech.close()
 
 

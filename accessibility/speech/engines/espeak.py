@@ -1,4 +1,4 @@
-"""Speech engines: the interface the speech manager drives, espeak-ng through pyttsx3, and fakes."""
+"""The real synthesiser: espeak-ng through pyttsx3, rendered to WAV and played by an audio player."""
 
 from __future__ import annotations
 
@@ -11,218 +11,22 @@ import threading
 import time
 import wave
 import weakref
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
+
+from .base import SpeechEngineError
+from .voices import language_matches
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "AUDIO_PLAYERS",
     "Pyttsx3Engine",
-    "RecordingEngine",
-    "SaidItem",
-    "SilentEngine",
-    "SpeechEngine",
-    "SpeechEngineError",
-    "create_engine",
     "find_audio_player",
-    "language_matches",
+    "split_sentences",
     "wav_duration_seconds",
 ]
-
-
-class SpeechEngineError(RuntimeError):
-    """An engine could not synthesise or play speech."""
-
-
-@runtime_checkable
-class SpeechEngine(Protocol):
-    """What the speech manager needs from a synthesiser.
-
-    Threads: ``say`` is called from one thread only (the manager's worker) and blocks it;
-    ``stop`` is called from any other thread, must be thread-safe, must not block and must
-    not call back into the manager. Any exception raised by ``say`` means the engine is
-    broken: the manager switches to silence.
-    """
-
-    @property
-    def available(self) -> bool:
-        """True when this engine can actually produce sound."""
-        ...
-
-    def say(self, text: str, language: str, rate: float, volume: float) -> None:
-        """Say ``text``; return when it has been said, or soon after ``stop()``.
-
-        ``rate`` multiplies the voice's normal speed (1.0 = normal); ``volume`` is 0.0-1.0.
-        A ``stop()`` made while no ``say`` runs has no effect on the next one.
-        """
-        ...
-
-    def stop(self) -> None:
-        """Interrupt the ``say`` in progress, if any (called from another thread)."""
-        ...
-
-    def voice_for(self, language: str) -> str | None:
-        """The id of the voice used for ``language``, or None when there is none."""
-        ...
-
-
-def language_matches(tag: str, candidates: Mapping[str, Sequence[str]]) -> str | None:
-    """Pick the voice id whose languages best match a BCP 47 ``tag``.
-
-    ``candidates`` maps voice ids (e.g. ``"roa/fr"``) to their language tags (e.g.
-    ``["fr-fr"]``). Order of preference: a voice for exactly this tag ("fr-be"), then a voice
-    whose id names the tag ("roa/fr" for "fr"), then any voice of the same primary language
-    (so "ar-MA" still gets the Arabic voice rather than the default French one).
-    """
-    wanted = tag.strip().lower().replace("_", "-")
-    if not wanted:
-        return None
-    primary = wanted.split("-")[0]
-    tails = {voice_id: voice_id.rsplit("/", 1)[-1].lower() for voice_id in candidates}
-    langs = {voice_id: [lang.lower() for lang in langs] for voice_id, langs in candidates.items()}
-    rules: tuple[Callable[[str], bool], ...] = (
-        lambda voice_id: wanted in langs[voice_id],
-        lambda voice_id: tails[voice_id] == wanted,
-        lambda voice_id: tails[voice_id] == primary,
-        lambda voice_id: primary in langs[voice_id],
-        lambda voice_id: any(lang.startswith(primary + "-") for lang in langs[voice_id]),
-    )
-    for rule in rules:
-        for voice_id in candidates:
-            if rule(voice_id):
-                return voice_id
-    return None
-
-
-class SilentEngine:
-    """The fallback that says nothing, so a missing or broken synthesiser never breaks the kiosk."""
-
-    def __init__(self, reason: str = "speech is switched off") -> None:
-        #: Why there is no speech, for `kiosk doctor` and the fleet's health report.
-        self.reason = reason
-
-    @property
-    def available(self) -> bool:
-        return False
-
-    def say(self, text: str, language: str, rate: float, volume: float) -> None:
-        # Returns at once: the queue still advances (history, callbacks) without sound.
-        return None
-
-    def stop(self) -> None:
-        return None
-
-    def voice_for(self, language: str) -> str | None:
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class SaidItem:
-    """One ``say`` call as the recording engine saw it."""
-
-    text: str
-    language: str
-    rate: float
-    volume: float
-    voice: str | None
-
-
-#: Voice ids the recording engine reports: the espeak-ng ids, so tests read like production.
-RECORDING_VOICES: dict[str, tuple[str, ...]] = {
-    "roa/fr": ("fr-fr",),
-    "gmw/en": ("en-gb",),
-    "sem/ar": ("ar",),
-}
-
-
-class RecordingEngine:
-    """A fake engine for tests: records every ``say`` and ``stop``, can take time and can fail.
-
-    Threads: ``say`` blocks its caller for the simulated ``duration`` (ended early by
-    ``stop()`` from another thread); the recorded lists are guarded by a lock, so tests may
-    read them from the test thread while the manager's worker speaks.
-    """
-
-    def __init__(
-        self,
-        duration: float | Callable[[str], float] = 0.0,
-        voices: Mapping[str, Sequence[str]] = RECORDING_VOICES,
-    ) -> None:
-        #: Seconds each ``say`` lasts, or a function of its text (to make one item "long").
-        self.duration = duration
-        #: When set, ``say`` raises it: simulates a synthesiser that breaks at run time.
-        self.fail_with: Exception | None = None
-        self._voices = {voice_id: tuple(langs) for voice_id, langs in voices.items()}
-        self._condition = threading.Condition()
-        self._stopped = threading.Event()
-        self._events: list[SaidItem | str] = []
-        self._completed: list[str] = []
-        self._saying: str | None = None
-
-    @property
-    def available(self) -> bool:
-        return True
-
-    def voice_for(self, language: str) -> str | None:
-        return language_matches(language, self._voices)
-
-    def say(self, text: str, language: str, rate: float, volume: float) -> None:
-        item = SaidItem(text, language, rate, volume, self.voice_for(language))
-        with self._condition:
-            self._stopped.clear()
-            self._events.append(item)
-            self._saying = text
-            self._condition.notify_all()
-        try:
-            if self.fail_with is not None:
-                raise self.fail_with
-            seconds = self.duration(text) if callable(self.duration) else self.duration
-            interrupted = self._stopped.wait(seconds) if seconds > 0 else False
-        finally:
-            with self._condition:
-                self._saying = None
-                self._condition.notify_all()
-        if not interrupted:
-            with self._condition:
-                self._completed.append(text)
-
-    def stop(self) -> None:
-        with self._condition:
-            self._events.append("stop")
-        self._stopped.set()
-
-    @property
-    def said(self) -> list[SaidItem]:
-        """Every ``say`` call, oldest first."""
-        with self._condition:
-            return [event for event in self._events if isinstance(event, SaidItem)]
-
-    @property
-    def texts(self) -> list[str]:
-        """The text of every ``say`` call, oldest first."""
-        return [item.text for item in self.said]
-
-    @property
-    def completed(self) -> list[str]:
-        """Texts whose ``say`` ran its whole duration (was not stopped)."""
-        with self._condition:
-            return list(self._completed)
-
-    @property
-    def events(self) -> list[SaidItem | str]:
-        """``say`` calls, and ``"stop"`` for each ``stop`` call, in the order they happened."""
-        with self._condition:
-            return list(self._events)
-
-    def wait_until_saying(self, text: str | None = None, timeout: float = 2.0) -> bool:
-        """Block the test until ``say`` is running (with ``text``, if given)."""
-        with self._condition:
-            return self._condition.wait_for(
-                lambda: self._saying is not None and (text is None or self._saying == text),
-                timeout,
-            )
 
 
 #: Audio players tried in order to play synthesised WAV files; the WAV path is appended.
@@ -274,7 +78,8 @@ class Pyttsx3Engine:
     then runs ``aplay`` through ``os.system`` inside espeak's callback, so ``stop()`` cannot
     interrupt it (and it needs aplay). Here pyttsx3 only renders (``save_to_file``) into a
     private temporary directory; the WAV is played by a player subprocess that ``stop()``
-    terminates at once, and is deleted right after (it may contain a citizen's data).
+    terminates at once, and is deleted right after (it may contain a citizen's data), as is
+    pyttsx3's own copy of the text: nothing of a ``say`` outlives it.
     The next sentence is rendered while the current one plays, so there is no gap.
 
     Threads: ``say`` blocks its caller; ``stop`` may be called from any thread. espeak-ng
@@ -383,7 +188,9 @@ class Pyttsx3Engine:
         wav_files: list[Path] = []
         try:
             started = time.perf_counter()
-            wav_files.append(self._render(sentences[0], voice, rate, volume, self._new_wav()))
+            # Each WAV is listed before it is rendered, so that it is deleted even if rendering fails.
+            wav_files.append(self._new_wav())
+            self._render(sentences[0], voice, rate, volume, wav_files[0])
             self.last_synthesis_seconds = time.perf_counter() - started
             for index in range(len(sentences)):
                 process = self._start_player(wav_files[index])
@@ -392,7 +199,8 @@ class Pyttsx3Engine:
                 if index == 0 and self.on_audio_start is not None:
                     self.on_audio_start()
                 if index + 1 < len(sentences):
-                    wav_files.append(self._render(sentences[index + 1], voice, rate, volume, self._new_wav()))
+                    wav_files.append(self._new_wav())
+                    self._render(sentences[index + 1], voice, rate, volume, wav_files[index + 1])
                 self._wait_player(process)
                 wav_files[index].unlink(missing_ok=True)
         finally:
@@ -405,6 +213,13 @@ class Pyttsx3Engine:
             if self._process is not None and self._process.poll() is None:
                 # SIGTERM: aplay, paplay and pw-play stop playing at once.
                 self._process.terminate()
+
+    def forget(self) -> None:
+        # say() deletes its WAVs (they hold the citizen's words as audio) and pyttsx3's copy
+        # of the text as it goes; this sweep guarantees it. Never runs during a say(), so it
+        # cannot delete a WAV that is about to be played.
+        for wav_file in self._work_dir.glob("*.wav"):
+            wav_file.unlink(missing_ok=True)
 
     def close(self) -> None:
         """Stop speaking and delete the temporary directory."""
@@ -425,31 +240,33 @@ class Pyttsx3Engine:
         self._counter += 1
         return self._work_dir / f"utterance-{self._counter}.wav"
 
-    def _render(self, text: str, voice: str | None, rate: float, volume: float, path: Path) -> Path:
+    def _render(self, text: str, voice: str | None, rate: float, volume: float, path: Path) -> None:
         words_per_minute = round(BASE_WORDS_PER_MINUTE * rate)
         words_per_minute = max(MIN_WORDS_PER_MINUTE, min(MAX_WORDS_PER_MINUTE, words_per_minute))
         volume = max(0.0, min(1.0, volume))
         with _ESPEAK_LOCK:
-            for _attempt in range(RENDER_ATTEMPTS):
-                path.unlink(missing_ok=True)
-                applied_rate = self._render_once(text, voice, words_per_minute, volume, path)
-                rendered = path.exists() and path.stat().st_size > 44  # 44 bytes: header only
-                if rendered and applied_rate == words_per_minute:
-                    break
-                # A race inside pyttsx3 cancelled the synthesis or undid the rate (see
-                # _render_once): render again rather than say nothing, or say it too fast.
-                logger.debug("espeak-ng rendering was cancelled; rendering again")
-            else:
-                if not rendered:
-                    raise SpeechEngineError("espeak-ng rendered no audio")
-                # Better at the wrong speed than not at all.
-                logger.warning("espeak-ng kept rate %s instead of %s", applied_rate, words_per_minute)
+            try:
+                for _attempt in range(RENDER_ATTEMPTS):
+                    path.unlink(missing_ok=True)
+                    applied_rate = self._render_once(text, voice, words_per_minute, volume, path)
+                    rendered = path.exists() and path.stat().st_size > 44  # 44 bytes: header only
+                    if rendered and applied_rate == words_per_minute:
+                        break
+                    # A race inside pyttsx3 cancelled the synthesis or undid the rate (see
+                    # _render_once): render again rather than say nothing, or say it too fast.
+                    logger.debug("espeak-ng rendering was cancelled; rendering again")
+                else:
+                    if not rendered:
+                        raise SpeechEngineError("espeak-ng rendered no audio")
+                    # Better at the wrong speed than not at all.
+                    logger.warning("espeak-ng kept rate %s instead of %s", applied_rate, words_per_minute)
+            finally:
+                self._drop_pyttsx3_text()
         if voice is not None and self.last_voice != voice:
             # pyttsx3 does not report a voice espeak-ng refused: say so, once per voice.
             if voice not in self._warned_languages:
                 self._warned_languages.add(voice)
                 logger.warning("espeak-ng used voice %r instead of %r", self.last_voice, voice)
-        return path
 
     def _render_once(
         self, text: str, voice: str | None, words_per_minute: int, volume: float, path: Path
@@ -488,6 +305,13 @@ class Pyttsx3Engine:
             except Exception:
                 pass
             raise SpeechEngineError(f"espeak-ng could not render speech: {error}") from error
+
+    def _drop_pyttsx3_text(self) -> None:
+        # pyttsx3's espeak driver keeps the last text it rendered until the next rendering,
+        # in an engine shared by the whole process: a citizen's words would outlive the say().
+        driver = getattr(self._tts.proxy, "_driver", None)
+        if getattr(driver, "_text_to_say", None) is not None:
+            driver._text_to_say = None
 
     def _wait_until_espeak_idle(self) -> None:
         if self._espeak is None:
@@ -533,29 +357,3 @@ def wav_duration_seconds(path: str | Path) -> float:
     """Length of a WAV file in seconds (used by tests and the benchmark)."""
     with wave.open(str(path), "rb") as wav:
         return wav.getnframes() / float(wav.getframerate())
-
-
-def create_engine(kind: str = "pyttsx3", **options: Any) -> SpeechEngine:
-    """Build the engine named ``kind`` ("pyttsx3", "recording" or "silent"); never raises.
-
-    When the requested engine cannot start (no pyttsx3, no espeak-ng, no audio player, an
-    unknown kind) this logs a warning and returns a SilentEngine, whose ``reason`` says why:
-    the kiosk then works on screen only and reports the fault, as design.md asks.
-    """
-    try:
-        if kind == "pyttsx3":
-            engine = Pyttsx3Engine(**options)
-            if engine.available:
-                return engine
-            reason = engine.unavailable_reason
-            engine.close()
-        elif kind == "recording":
-            return RecordingEngine(**options)
-        elif kind == "silent":
-            return SilentEngine()
-        else:
-            reason = f"unknown speech engine {kind!r} (use pyttsx3, recording or silent)"
-    except Exception as error:  # a bad option must not stop the kiosk either
-        reason = f"speech engine {kind!r} failed to start: {error}"
-    logger.warning("Speech unavailable, continuing silently: %s", reason)
-    return SilentEngine(reason)
