@@ -28,7 +28,7 @@ lint: $(VENV)/.installed
 #: kiosk/locale/ (new strings arrive empty, changed ones fuzzy: translate them, see docs/translations.md).
 translations:
 	@mkdir -p kiosk/locale
-	$(VENV)/bin/pybabel extract -k tr -k N_ --no-default-keywords -F babel.cfg -c TRANSLATORS: \
+	$(VENV)/bin/pybabel extract -k tr -k N_ -k ngettext:1,2 --no-default-keywords -F babel.cfg -c TRANSLATORS: \
 		--project=inclusive-kiosk --version=0.1.0 -o kiosk/locale/kiosk.pot .
 	$(VENV)/bin/pybabel update -i kiosk/locale/kiosk.pot -d kiosk/locale -D kiosk --ignore-obsolete
 

@@ -35,7 +35,10 @@ def wrap_for_display(text: str, width: float, measure: Callable[[str], float]) -
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current: list[str] = []
-        for word in paragraph.split():
+        # Ordinary spaces only: a no-break space (accessibility.typography) keeps its words together.
+        for word in paragraph.split(" "):
+            if not word:
+                continue
             candidate = " ".join([*current, word])
             if current and measure(candidate) > width:
                 lines.append(" ".join(current))

@@ -78,6 +78,8 @@ PICTOGRAMS: dict[str, Pictogram] = {
     "lock": Pictogram("\uf023", "un cadenas"),
     "settings": Pictogram("\uf013", "une roue dentée"),
     "more": Pictogram("\uf141", "trois points"),
+    "down": Pictogram("\uf063", "une flèche vers le bas"),
+    "up": Pictogram("\uf062", "une flèche vers le haut"),
     "touch": Pictogram("\uf25a", "une main qui touche"),
     "vitale": Pictogram("\uf09d", "une carte"),
     "euro": Pictogram("\uf153", "le signe euro"),

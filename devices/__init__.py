@@ -1,1 +1,1 @@
-"""Device library: receipt printer (ESC/POS) and identity-card reader, each with a simulator."""
+"""Device library: the receipt printer (ESC/POS through python-escpos) and its simulator."""

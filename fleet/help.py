@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 logger = logging.getLogger(__name__)
+
+
+class HelpReason(StrEnum):
+    """Why a mediator is called; the value is what the fleet's messages carry."""
+
+    HELP_BUTTON = "help_button"  #: the citizen pressed "Aide"
+    NOT_FOUND = "not_found"  #: "Je ne trouve pas" in the catalogue
+    SPEECH_UNAVAILABLE = "speech_unavailable"
+    PRINTER_PAPER_OUT = "printer_paper_out"
+    PRINTER_OFFLINE = "printer_offline"
+    PRINTER_COVER_OPEN = "printer_cover_open"
 
 
 @dataclass(frozen=True)
@@ -16,7 +28,7 @@ class HelpRequest:
     kiosk_id: str
     screen: str
     procedure_id: str | None
-    reason: str  #: "help_button", "not_found", "device_fault"...
+    reason: HelpReason
 
 
 class HelpChannel(Protocol):
@@ -38,5 +50,5 @@ class LoggedHelpChannel:
             request.kiosk_id,
             request.screen,
             request.procedure_id,
-            request.reason,
+            request.reason.value,
         )

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from kiosk.bootstrap import prepare_kivy
@@ -18,20 +16,24 @@ from kivy.app import App  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
 
-from accessibility.speech import RecordingEngine, SpeechEngine, SpeechManager, create_engine  # noqa: E402
+from accessibility.speech import SpeechEngine, SpeechManager, create_engine  # noqa: E402
 from devices.escpos_printer import NetworkReceiptPrinter  # noqa: E402
 from devices.receipt import ReceiptPrinter  # noqa: E402
 from devices.simulators import SimulatedPrinter  # noqa: E402
-from fleet.help import HelpChannel, LoggedHelpChannel  # noqa: E402
-from kiosk import pages  # noqa: E402
+from fleet.help import LoggedHelpChannel  # noqa: E402
 from kiosk.config import SiteConfig  # noqa: E402
-from kiosk.content import DEFAULT_CONTENT_DIR, Catalogue, load_catalogue  # noqa: E402
-from kiosk.controller import KioskController  # noqa: E402
-from kiosk.viewmodels import Page  # noqa: E402
+from kiosk.content import DEFAULT_CONTENT_DIR, ContentLibrary  # noqa: E402
+from kiosk.display import desktop_size, fit_window  # noqa: E402
+from kiosk.journey.journey import Journey, Presentation, Services  # noqa: E402
+from kiosk.journey.mediator import Device, DeviceState, DeviceStatus  # noqa: E402
+from kiosk.viewmodels import Action  # noqa: E402
 from screens.root import KioskRoot  # noqa: E402
 from screens.style import Style  # noqa: E402
 
-logger = logging.getLogger(__name__)
+#: How often the journey's clock ticks (idle warning, lockout countdown), in seconds.
+TICK_SECONDS = 0.25
+#: The keypad's focus keys; the others go to the journey.
+FOCUS_KEYS = {"up": -1, "left": -1, "down": 1, "right": 1}
 
 
 def build_printer(config: SiteConfig) -> ReceiptPrinter:
@@ -41,93 +43,157 @@ def build_printer(config: SiteConfig) -> ReceiptPrinter:
     return SimulatedPrinter()
 
 
-def run_in_background(job: Callable[[], object], done: Callable[[object], None]) -> None:
-    """Run a blocking job (printing) on a worker thread; hand the outcome to the UI thread."""
+class BackgroundJobs:
+    """Runs blocking jobs (printing) on worker threads and hands each outcome to the UI thread.
 
-    def work() -> None:
+    Threads: ``run`` is called on the UI thread; the job runs on its own daemon thread; ``done``
+    is called on the UI thread (through ``Clock.schedule_once``). ``pending`` counts the jobs
+    whose outcome has not been handed back yet (the test pilot waits for it to be 0).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending = 0
+
+    @property
+    def pending(self) -> int:
+        with self._lock:
+            return self._pending
+
+    def run(self, job: Callable[[], object], done: Callable[[object], None]) -> None:
+        with self._lock:
+            self._pending += 1
+
+        def work() -> None:
+            try:
+                outcome: object = job()
+            except Exception as error:  # noqa: BLE001 - the outcome is shown to the citizen, not raised
+                outcome = error
+            Clock.schedule_once(lambda _dt: self._finish(done, outcome))
+
+        threading.Thread(target=work, name="kiosk-background", daemon=True).start()
+
+    def _finish(self, done: Callable[[object], None], outcome: object) -> None:
         try:
-            outcome: object = job()
-        except Exception as error:  # noqa: BLE001 - the outcome is shown to the citizen, not raised
-            outcome = error
-        Clock.schedule_once(lambda _dt: done(outcome))
-
-    threading.Thread(target=work, name="kiosk-background", daemon=True).start()
+            done(outcome)
+        finally:
+            with self._lock:
+                self._pending -= 1
 
 
-@dataclass
 class Kiosk:
-    """Everything the composition root built, for the application and for the test pilot."""
+    """The wired kiosk: the journey, the window's root, and the adapters between them.
 
-    config: SiteConfig
-    controller: KioskController
-    root: KioskRoot
-    style: Style
-    speech: SpeechManager
-    printer: ReceiptPrinter
-    help_channel: HelpChannel
-    _events: list[Any]
+    Every adapter runs on the UI thread; what other threads report (speech failure, headset,
+    background jobs) is handed over with ``Clock.schedule_once``.
+    """
 
-    def __post_init__(self) -> None:
-        # Key code -> keypad key, worked out once rather than on every key press.
-        self._keys = self.config.keypad.actions_by_code()
+    def __init__(
+        self,
+        config: SiteConfig,
+        speech: SpeechManager,
+        printer: ReceiptPrinter,
+        clock: Callable[[], float],
+        on_quit: Callable[[], None],
+    ) -> None:
+        self.config = config
+        self.speech = speech
+        self.printer = printer
+        self.help_channel = LoggedHelpChannel()
+        self.jobs = BackgroundJobs()
+        self.style = Style()
+        self.style.fit(Window.width, Window.height, 1.0)
+        self.root = KioskRoot(self.style, dispatcher=self.dispatch)
+        self.content = ContentLibrary(config.content_directory or DEFAULT_CONTENT_DIR)
+        services = Services(
+            speech=speech,
+            printer=printer,
+            help_channel=self.help_channel,
+            clock=clock,
+            background=self.jobs.run,
+            device_status=self.device_status,
+            quit=on_quit,
+        )
+        self.journey = Journey(config, self.content, services, on_present=self.present)
+        # The speech worker reports a failure on its own thread: hand it to the UI thread.
+        speech.on_unavailable = lambda: Clock.schedule_once(lambda _dt: self.journey.speech_unavailable())
+        self._keys = config.keypad.actions_by_code()
+        self.root.bind_mediator_corner(config.mediator.long_press_seconds, self.journey.mediator.open)
+        self._tick_event = Clock.schedule_interval(lambda _dt: self.journey.tick(), TICK_SECONDS)
+        Window.bind(on_key_down=self._on_key_down, on_touch_down=self._on_touch_down, size=self._on_resize)
+        self.present(self.journey.presentation)
 
     def close(self) -> None:
         """Stop the clocks and threads this kiosk started (the window itself stays)."""
-        for event in self._events:
-            event.cancel()
-        Window.unbind(on_key_down=self._on_key_down, on_touch_down=self._on_touch_down)
-        Window.unbind(size=self._on_resize)
+        self._tick_event.cancel()
+        Window.unbind(on_key_down=self._on_key_down, on_touch_down=self._on_touch_down, size=self._on_resize)
         self.speech.close()
 
-    # -- adapters from Kivy events to the controller, all on the UI thread -------------------
+    def device_status(self) -> list[DeviceStatus]:
+        """What the mediator's status screen shows of each device."""
+        config = self.config
+        printer_state = DeviceState.WORKING if self.printer.is_usable() else DeviceState.FAULT
+        reader = config.devices.card_reader.type
+        return [
+            DeviceStatus(Device.PRINTER, printer_state, self.printer.status()),
+            DeviceStatus(
+                Device.CARD_READER, DeviceState.OFF if reader == "none" else DeviceState.WORKING, reader
+            ),
+            DeviceStatus(Device.SPEECH, DeviceState.WORKING if self.speech.available else DeviceState.FAULT),
+            DeviceStatus(Device.FLEET, DeviceState.WORKING if config.fleet.enabled else DeviceState.OFF),
+        ]
 
-    def show(self, page: Page) -> None:
-        session = self.controller.session
-        self.style.apply_theme(session.theme)
-        self.style.fit(Window.width, Window.height, session.text_scale)
-        self.root.show_page(page, pages.bar(self.controller), animate=not session.reduce_motion)
+    # -- adapters between Kivy and the journey, all on the UI thread -------------------------
+
+    def present(self, presentation: Presentation) -> None:
+        self.style.apply_theme(presentation.theme)
+        self.style.fit(Window.width, Window.height, presentation.text_scale)
+        self.root.show_page(
+            presentation.page,
+            presentation.bar,
+            focus=presentation.focus,
+            show_focus=presentation.show_focus,
+            animate=presentation.animate,
+        )
+
+    def dispatch(self, action: Action, touched: bool) -> None:
+        self.journey.dispatch(action, touched)
 
     def _on_resize(self, _window: Any, size: tuple[int, int]) -> None:
-        self.style.fit(size[0], size[1], self.controller.session.text_scale)
+        self.style.fit(size[0], size[1], self.journey.session.text_scale)
 
     def _on_touch_down(self, _window: Any, _touch: Any) -> bool:
-        self.controller.activity()
+        self.journey.activity()
+        self.journey.touched_screen()
         return False
 
     def _on_key_down(self, _window: Any, key: int, _scancode: int, _text: Any, modifiers: list[str]) -> bool:
-        controller = self.controller
-        controller.activity()
+        self.journey.activity()
         if key == ord("m") and "ctrl" in modifiers and "alt" in modifiers:
-            controller.open_mediator()
+            self.journey.mediator.open()
             return True
-        action = self._keys.get(key)
-        if action is None:
+        name = self._keys.get(key)
+        if name is None:
             return False
-        self.press(action)
+        self.press(name)
         return True
 
-    def press(self, action: str) -> None:
+    def press(self, key: str) -> None:
         """A keypad key, by name: up down left right enter back help volume_up volume_down."""
-        controller = self.controller
-        if action in ("up", "left", "down", "right"):
-            focused = self.root.move_focus(-1 if action in ("up", "left") else 1)
-            if focused is not None and controller.session.speech_mode:
+        self.journey.keypad_used()
+        if key in FOCUS_KEYS:
+            focused = self.root.move_focus(FOCUS_KEYS[key])
+            if focused is not None:
                 # Each focus change is said, with the button's state words (never colour alone).
-                self.speech.speak(focused.text, language=controller.session.language)
-        elif action == "enter":
+                self.journey.focus_moved(focused.text)
+        elif key == "enter":
             self.root.activate_focus()
-        elif action == "back":
-            controller.back()
-        elif action == "help":
-            controller.keypad_help()
-        elif action == "volume_up":
-            controller.volume_up()
-        elif action == "volume_down":
-            controller.volume_down()
+        else:
+            self.journey.key(key)
 
     def headset(self, plugged: bool) -> None:
         """The audio layer's headset-jack event (any thread): handed to the UI thread."""
-        Clock.schedule_once(lambda _dt: self.controller.headset(plugged))
+        Clock.schedule_once(lambda _dt: self.journey.headset(plugged))
 
 
 def assemble(
@@ -138,55 +204,8 @@ def assemble(
     on_quit: Callable[[], None] = lambda: None,
 ) -> Kiosk:
     """Build and wire the whole kiosk on the current Kivy window."""
-    content_directory = config.content_directory or DEFAULT_CONTENT_DIR
-
-    def reload_catalogue(previous: Catalogue | None = None) -> Catalogue:
-        catalogue = load_catalogue(content_directory, previous)
-        for error in catalogue.errors:
-            logger.warning("content refused: %s", error)
-        return catalogue
-
     speech = SpeechManager(speech_engine or create_engine())
-    controller_ref: list[KioskController] = []
-    # The speech worker reports a failure on its own thread: hand it to the UI thread.
-    speech.on_unavailable = lambda: Clock.schedule_once(lambda _dt: controller_ref[0].speech_unavailable())
-    printer = build_printer(config)
-    help_channel = LoggedHelpChannel()
-    style = Style()
-    style.fit(Window.width, Window.height, 1.0)
-    root = KioskRoot(style)
-    kiosk_ref: list[Kiosk] = []
-
-    def device_status() -> list[tuple[str, str]]:
-        return [
-            ("Imprimante", printer.status()),
-            ("Lecteur de carte", config.devices.card_reader.type),
-            ("Voix", "disponible" if speech.available else "indisponible"),
-            ("Supervision", "activée" if config.fleet.enabled else "désactivée"),
-        ]
-
-    controller = KioskController(
-        config=config,
-        catalogue=reload_catalogue(),
-        speech=speech,
-        printer=printer,
-        help_channel=help_channel,
-        clock=clock,
-        background=run_in_background,
-        on_page=lambda page: kiosk_ref[0].show(page) if kiosk_ref else None,
-        on_quit=on_quit,
-        reload_catalogue=reload_catalogue,
-        device_status=device_status,
-    )
-    controller_ref.append(controller)
-    events = [Clock.schedule_interval(lambda _dt: controller.tick(), 0.25)]
-    kiosk = Kiosk(config, controller, root, style, speech, printer, help_channel, events)
-    kiosk_ref.append(kiosk)
-    root.bind_mediator_corner(config.mediator.long_press_seconds, controller.open_mediator)
-    Window.bind(on_key_down=kiosk._on_key_down, on_touch_down=kiosk._on_touch_down)
-    Window.bind(size=kiosk._on_resize)
-    kiosk.show(controller.page)
-    return kiosk
+    return Kiosk(config, speech, build_printer(config), clock, on_quit)
 
 
 class KioskApp(App):
@@ -206,13 +225,14 @@ class KioskApp(App):
         if display.fullscreen:
             Window.fullscreen = "auto"
         else:
-            Window.size = display.size
+            # A demo or test window never opens partly off the screen it is on.
+            Window.size = fit_window(display.size, desktop_size())
+            Window.top, Window.left = 0, 0
         Window.bind(on_request_close=self._on_request_close)
-        self.kiosk = assemble(
-            self.site_config,
-            speech_engine=RecordingEngine() if os.environ.get("KIOSK_SILENT") else None,
-            on_quit=self._quit,
-        )
+        # KIOSK_SILENT (benchmarks, a demonstration without sound): speech works but is not
+        # heard, and the engine keeps nothing of what it is asked to say.
+        engine = create_engine("muted") if os.environ.get("KIOSK_SILENT") else None
+        self.kiosk = assemble(self.site_config, speech_engine=engine, on_quit=self._quit)
         return self.kiosk.root
 
     def _on_request_close(self, *_args: Any) -> bool:

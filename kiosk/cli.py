@@ -79,7 +79,7 @@ def run(arguments: argparse.Namespace) -> int:
 def _headless_demo(arguments: argparse.Namespace) -> int:
     """No display here: run the demo tour on a virtual display and keep a screenshot per screen."""
     from kiosk.demo_tour import tour
-    from kiosk.testing import virtual_display
+    from kiosk.display import virtual_display
 
     print("kiosk: no display found (DISPLAY is not set).")
     print("kiosk: running the demo tour on a virtual display (Xvfb) instead...")

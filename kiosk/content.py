@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from kiosk.procedures import THEMES, Procedure
+from kiosk.procedures import TOPICS, Procedure
+
+logger = logging.getLogger(__name__)
 
 #: The procedures shipped with the kiosk.
 DEFAULT_CONTENT_DIR = Path(__file__).parent / "content" / "procedures"
@@ -35,15 +38,15 @@ class Catalogue:
     procedures: dict[str, Procedure] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
 
-    def by_theme(self, theme: str) -> list[Procedure]:
-        """The procedures of one life situation, in title order."""
-        found = [p for p in self.procedures.values() if p.theme == theme]
+    def by_topic(self, topic: str) -> list[Procedure]:
+        """The procedures of one topic (life situation), in title order."""
+        found = [p for p in self.procedures.values() if p.topic == topic]
         return sorted(found, key=lambda procedure: procedure.title["fr"])
 
-    def themes(self) -> list[str]:
-        """The life situations that have at least one procedure, in catalogue order."""
-        used = {procedure.theme for procedure in self.procedures.values()}
-        return [theme for theme in THEMES if theme in used]
+    def topics(self) -> list[str]:
+        """The topics that have at least one procedure, in catalogue order."""
+        used = {procedure.topic for procedure in self.procedures.values()}
+        return [topic for topic in TOPICS if topic in used]
 
 
 def _line_of(node: yaml.Node, location: tuple[int | str, ...]) -> int:
@@ -121,3 +124,23 @@ def load_catalogue(directory: Path = DEFAULT_CONTENT_DIR, previous: Catalogue | 
         if procedure is not None:
             catalogue.procedures[procedure.id] = procedure
     return catalogue
+
+
+class ContentLibrary:
+    """The catalogue in use and where it comes from; a reload keeps the last good version of a file.
+
+    Refused files are logged (file, line, problem: no citizen data is in content files).
+    """
+
+    def __init__(self, directory: Path = DEFAULT_CONTENT_DIR) -> None:
+        self.directory = directory
+        self.catalogue = Catalogue()
+        self.reload()
+
+    def reload(self) -> Catalogue:
+        """Read the directory again and return the new catalogue (also kept as ``catalogue``)."""
+        previous = self.catalogue if self.catalogue.procedures else None
+        self.catalogue = load_catalogue(self.directory, previous)
+        for error in self.catalogue.errors:
+            logger.warning("content refused: %s", error)
+        return self.catalogue

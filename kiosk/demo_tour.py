@@ -1,15 +1,19 @@
-"""The demo tour: walks one procedure through the pilot and saves a screenshot of each screen."""
+"""The demo tour: walks one procedure on the real app and saves a screenshot of each screen.
+
+`kiosk run --demo` takes it on a machine without a display (on a virtual one). It drives the
+journey through the buttons' own actions, as a citizen's taps would send them.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.testing import KioskPilot
+from kiosk.config import load_config
 
-#: The taps of the tour: a first identity card, from the welcome screen to the feedback faces.
+#: The buttons of the tour: a first identity card, from the welcome screen to the feedback faces.
 TOUR = (
     "start",
-    "theme_papiers",
+    "topic_papiers",
     "procedure_carte-identite",
     "continue",
     "choice_premiere",
@@ -25,18 +29,48 @@ TOUR = (
     "finish",
     "face_3",
 )
+#: Frames drawn after each button, so the screen is laid out before its screenshot.
+FRAMES_PER_SCREEN = 3
 
 
-def tour(directory: Path, config: Path | None) -> list[Path]:
-    """Tap through ``TOUR`` (a site's own content may differ: then the first answer is taken)."""
+def tour(directory: Path, config_path: Path | None, size: tuple[int, int] = (1080, 1920)) -> list[Path]:
+    """Use each button of ``TOUR`` (a site's own content may differ: then the first one is used)."""
+    from kiosk.bootstrap import prepare_kivy
+
+    prepare_kivy()
+    from kivy.base import EventLoop
+    from kivy.core.window import Window
+
+    from kiosk.app import assemble
+    from kiosk.display import screenshot
+
+    EventLoop.ensure_window()
+    Window.size = size
+    kiosk = assemble(load_config(config_path))
+    Window.add_widget(kiosk.root)
+
+    def settle() -> None:
+        for _ in range(1000):
+            EventLoop.idle()
+            if not kiosk.jobs.pending:
+                break
+        for _ in range(FRAMES_PER_SCREEN):
+            EventLoop.idle()
+
     shots: list[Path] = []
-    with KioskPilot(size=(1080, 1920), config=config) as pilot:
-        for tap in (None, *TOUR):
-            if tap is not None:
+    try:
+        for button in (None, *TOUR):
+            if button is not None:
+                page = kiosk.journey.page
                 try:
-                    pilot.tap(tap)
+                    action = page.action(button)
                 except LookupError:
-                    pilot.tap(pilot.controller.page.actions[0].id)
-                pilot.wait(0.2)
-            shots.append(pilot.screenshot(directory / f"{len(shots) + 1:02d}-{pilot.screen}.png"))
+                    action = page.actions[0]
+                kiosk.dispatch(action, touched=True)
+            settle()
+            name = f"{len(shots) + 1:02d}-{kiosk.journey.page.name}.png"
+            shots.append(screenshot(Window, directory / name, EventLoop.idle))
+    finally:
+        Window.remove_widget(kiosk.root)
+        kiosk.close()
     return shots

@@ -11,8 +11,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, mode
 from accessibility.pictograms import PICTOGRAMS
 from kiosk.i18n import N_
 
-#: The life situations of the catalogue, in the order the catalogue shows them.
-THEMES: dict[str, tuple[str, str]] = {
+#: The catalogue's topics (life situations), in the order the catalogue shows them.
+TOPICS: dict[str, tuple[str, str]] = {
     "papiers": (N_("Papiers d'identité"), "id_card"),
     "etat_civil": (N_("État civil"), "birth"),
     "famille_ecole": (N_("Famille et école"), "school"),
@@ -111,7 +111,7 @@ class Conditional(_Strict):
     when: When = {}
 
 
-class Place(_Strict):
+class WhereToGo(_Strict):
     """Where to go: a place named in the site configuration, with a text used when it is not."""
 
     place: Identifier | None = None
@@ -139,7 +139,7 @@ class Procedure(_Strict):
 
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
     version: Annotated[int, Field(ge=1)]
-    theme: Literal[
+    topic: Literal[
         "papiers",
         "etat_civil",
         "famille_ecole",
@@ -157,7 +157,7 @@ class Procedure(_Strict):
     todo: Annotated[list[Conditional], Field(min_length=1)]
     cost: Annotated[list[Conditional], Field(min_length=1)]
     delay: Annotated[list[Conditional], Field(min_length=1)]
-    where: Place
+    where: WhereToGo
     online_service: OnlineService
     source: Source
 

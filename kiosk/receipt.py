@@ -5,9 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from devices.receipt import LineStyle, ReceiptDocument, ReceiptLine
-from kiosk.config import SiteConfig
-from kiosk.engine import ProcedureRun
+from kiosk.config import Place
+from kiosk.engine import Summary
 from kiosk.i18n import Translator, localized
+from kiosk.procedures import Procedure, WhereToGo
+
+
+@dataclass(frozen=True)
+class SummaryFacts:
+    """A read-only snapshot of what the summary is made from: the procedure and the answers' outcome."""
+
+    procedure: Procedure
+    summary: Summary
+    #: The site's own address for the procedure's place, when the configuration has it.
+    place: Place | None
+    site_name: str
 
 
 @dataclass(frozen=True)
@@ -30,11 +42,9 @@ class SummaryContent:
 
 
 def place_lines(
-    run: ProcedureRun, config: SiteConfig, tr: Translator, language: str
+    where: WhereToGo, place: Place | None, tr: Translator, language: str
 ) -> tuple[list[str], bool]:
     """Where to go: the configured place if the site has it, else the procedure's own text."""
-    where = run.procedure.where
-    place = config.place(where.place)
     text, fell_back = localized(where.text, language)
     if place is None:
         return [text], fell_back
@@ -50,9 +60,9 @@ def place_lines(
     return lines, False
 
 
-def summary_content(run: ProcedureRun, config: SiteConfig, tr: Translator, language: str) -> SummaryContent:
-    summary = run.summary()
-    procedure = run.procedure
+def summary_content(facts: SummaryFacts, tr: Translator, language: str) -> SummaryContent:
+    summary = facts.summary
+    procedure = facts.procedure
     fell_back = False
 
     def text(value: dict[str, str]) -> str:
@@ -68,7 +78,7 @@ def summary_content(run: ProcedureRun, config: SiteConfig, tr: Translator, langu
             documents.append((tr("Vous l'avez : {document}", document=label), LineStyle.CHECKED))
         else:
             documents.append((tr("À trouver : {document}", document=label), LineStyle.MISSING))
-    where, where_fell_back = place_lines(run, config, tr, language)
+    where, where_fell_back = place_lines(procedure.where, facts.place, tr, language)
     sections = [
         Section(
             tr("Ce que vous devez faire"),
@@ -98,10 +108,9 @@ def summary_content(run: ProcedureRun, config: SiteConfig, tr: Translator, langu
     )
 
 
-def build_receipt(run: ProcedureRun, config: SiteConfig, tr: Translator, language: str) -> ReceiptDocument:
+def build_receipt(content: SummaryContent, site_name: str) -> ReceiptDocument:
     """The paper version of the summary, with the QR code to continue at home. No personal data."""
-    content = summary_content(run, config, tr, language)
-    lines = [ReceiptLine(content.title, LineStyle.TITLE), ReceiptLine(config.site.name)]
+    lines = [ReceiptLine(content.title, LineStyle.TITLE), ReceiptLine(site_name)]
     for section in content.sections:
         lines.append(ReceiptLine(section.heading, LineStyle.HEADING))
         lines.extend(ReceiptLine(text, style) for text, style in section.lines)
@@ -110,4 +119,15 @@ def build_receipt(run: ProcedureRun, config: SiteConfig, tr: Translator, languag
         qr_url=content.online_url,
         qr_caption=content.online_label,
         footer=[content.source],
+    )
+
+
+def test_ticket(site_name: str, kiosk_id: str, tr: Translator) -> ReceiptDocument:
+    """The mediator's test ticket: the site's name and the kiosk id, nothing of a citizen."""
+    return ReceiptDocument(
+        lines=[
+            ReceiptLine(tr("Ticket de test"), LineStyle.TITLE),
+            ReceiptLine(site_name),
+            ReceiptLine(kiosk_id),
+        ],
     )

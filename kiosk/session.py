@@ -30,6 +30,11 @@ class Session:
     text_scale: float = 1.0
     theme: str = "default"
     speech_mode: bool = False
+    #: "Toucher pour entendre": a first touch says a button, a second touch activates it.
+    touch_to_hear: bool = False
+    #: The citizen moves with the keypad: the focus ring shows and each new screen says the
+    #: control that has the focus.
+    keypad: bool = False
     #: No screen transitions (WCAG 2.3.3); the site's default comes from the configuration.
     reduce_motion: bool = True
     #: The citizen agreed that values read from their card may be spoken on the loudspeaker.
@@ -60,6 +65,8 @@ class Session:
         self.text_scale = 1.0
         self.theme = "default"
         self.speech_mode = False
+        self.touch_to_hear = False
+        self.keypad = False
         self.identity_speech_agreed = False
         self.active = False
         self.started_at = 0.0

@@ -1,8 +1,7 @@
-"""Plain-Python view-models: what each screen shows and says, with the actions it offers."""
+"""Plain-Python view-models: what each screen shows and says, with the commands its buttons send."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -24,17 +23,21 @@ class Line:
     mark: Mark = Mark.NONE
     #: Personal data (read from an identity card): spoken only in private listening.
     private: bool = False
+    #: What is said instead of ``text`` when the two differ ("25 €" said "vingt-cinq euros").
+    spoken: str | None = None
 
 
 @dataclass(frozen=True)
 class Action:
-    """A button: stable ``id`` for tests and the keypad, words, pictogram, what it does."""
+    """A button: a stable ``id`` for tests and the keypad, words, a pictogram, and the command it
+    sends to the journey (an enum member of the flow that handles it, with its argument)."""
 
     id: str
     text: str
     #: None only where the words are a symbol themselves (the PIN pad's digits).
     pictogram: str | None
-    run: Callable[[], None]
+    command: Enum
+    argument: object = None
     enabled: bool = True
 
 
@@ -56,7 +59,7 @@ class Page:
     qr_caption: str = ""
     #: Monospace text such as the receipt preview.
     preview: str = ""
-    #: The masked PIN entry ("● ● ●"), never the digits.
+    #: The masked PIN entry ("●●●"), never the digits.
     entry: str = ""
     #: Actions shown small, at the edge of the screen (languages on the home screen).
     secondary: list[Action] = field(default_factory=list)
@@ -67,12 +70,20 @@ class Page:
     tools: list[Action] = field(default_factory=list)
     #: Right-to-left language: the screen is mirrored.
     rtl: bool = False
+    #: The words of the buttons that scroll a long page without dragging (WCAG 2.5.7):
+    #: further down, and back to the top.
+    pager: tuple[str, str] = ("Voir la suite", "Remonter")
 
     def action(self, action_id: str) -> Action:
         for action in (*self.actions, *self.secondary, *self.tools):
             if action.id == action_id:
                 return action
         raise LookupError(action_id)
+
+    @property
+    def main_action(self) -> Action | None:
+        """Where the keypad focus starts on this screen: its main action, else its first choice."""
+        return next((action for action in self.actions if action.enabled), None)
 
 
 def spoken_description(
@@ -82,7 +93,7 @@ def spoken_description(
 
     Lines holding personal data are left out unless the listening is private (headset or consent).
     """
-    parts = [title, *(line.text for line in lines if private_listening or not line.private)]
+    parts = [title, *((line.spoken or line.text) for line in lines if private_listening or not line.private)]
     if actions:
         parts.append(intro + " " + ", ".join(action.text for action in actions))
     return ". ".join(part.rstrip(". ") for part in parts if part) + "."

@@ -16,10 +16,11 @@ from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
 from screens.widgets import (
-    BarButton,
     ChoiceButton,
     KioskButton,
+    LanguageButton,
     TextLine,
+    ToolButton,
     glyph,
     mirror,
     show_action,
@@ -61,9 +62,20 @@ class PageScreen(Screen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._pools: dict[int, list[Widget]] = {}
+        #: The page was just shown and nobody has scrolled it: it stays at its top while its
+        #: text is laid out (wrapping takes a few frames and moves the scroll position).
+        self._at_top = True
+        ids = self.ids
+        for content in (ids.body, ids.actions):
+            content.fbind("height", self._keep_top)
+        for area in (ids.scroll, ids.actions_scroll):
+            area.fbind("on_scroll_start", self._scrolled)
+        ids.pager.fbind("turns", self._scrolled)
+        ids.tools.fbind("width", self._fit_rows)
+        ids.secondary.fbind("width", self._fit_rows)
 
-    def show(self, page: Any) -> None:
-        """Replace the content with ``page`` (a kiosk view-model)."""
+    def show(self, page: Any, dispatcher: Any) -> None:
+        """Replace the content with ``page`` (a kiosk view-model); its buttons send to ``dispatcher``."""
         self.rtl = page.rtl
         self.title = page.title
         self.progress = page.progress
@@ -80,16 +92,33 @@ class PageScreen(Screen):
             show_line(widget, line, page.rtl)
         buttons = self._widgets(self.ids.actions, ChoiceButton, len(page.actions))
         for index, (button, action) in enumerate(zip(buttons, page.actions, strict=True)):
-            show_action(button, action, page.primary_first and index == 0, page.rtl)
-        secondary = self._widgets(self.ids.secondary, ChoiceButton, len(page.secondary))
+            show_action(button, action, dispatcher, page.primary_first and index == 0, page.rtl)
+        secondary = self._widgets(self.ids.secondary, LanguageButton, len(page.secondary))
         for button, action in zip(secondary, page.secondary, strict=True):
-            show_action(button, action, rtl=page.rtl)
-        tools = self._widgets(self.ids.tools, BarButton, len(page.tools))
+            show_action(button, action, dispatcher, rtl=page.rtl)
+        tools = self._widgets(self.ids.tools, ToolButton, len(page.tools))
         for button, action in zip(tools, page.tools, strict=True):
-            show_action(button, action)
+            show_action(button, action, dispatcher, rtl=page.rtl)
+        self._fit_rows()
         # A new page is read from its top.
-        self.ids.scroll.scroll_y = 1
-        self.ids.actions_scroll.scroll_y = 1
+        self._at_top = True
+        self._keep_top()
+        self.ids.pager.set_labels(*page.pager)
+        self.ids.pager.update()
+
+    def _fit_rows(self, *_args: Any) -> None:
+        """The rows of small buttons: none wider than its row."""
+        for row in (self.ids.tools, self.ids.secondary):
+            for button in row.children:
+                button.max_width = row.width
+
+    def _keep_top(self, *_args: Any) -> None:
+        if self._at_top:
+            self.ids.scroll.scroll_y = 1
+            self.ids.actions_scroll.scroll_y = 1
+
+    def _scrolled(self, *_args: Any) -> None:
+        self._at_top = False
 
     def _widgets(self, container: Widget, kind: type[Widget], count: int) -> list[Any]:
         """``count`` widgets of ``kind`` in ``container``, reused from earlier pages where possible.
@@ -115,8 +144,9 @@ class PageScreen(Screen):
         return 2 if wide and count > 3 and self.style.scale < 2 else 1
 
     def focusables(self) -> list[KioskButton]:
-        """The actionable widgets in reading order, for the keypad."""
+        """The actionable widgets in reading order, for the keypad (hidden pagers are disabled)."""
         found: list[KioskButton] = []
-        for container in (self.ids.tools, self.ids.secondary, self.ids.actions):
+        ids = self.ids
+        for container in (ids.tools, ids.secondary, ids.pager, ids.actions):
             found += [w for w in reversed(container.children) if isinstance(w, KioskButton)]
         return found

@@ -9,4 +9,5 @@ class PinScreen(PageScreen):
     """The digits are typed, never shown: the entry draws one dot per digit."""
 
     def columns_for(self, count: int) -> int:
-        return 3
+        # At large text sizes, "Effacer" and "Valider" need half a row, not a third.
+        return 3 if self.style.scale < 1.5 else 2

@@ -15,13 +15,11 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from screens.page import PageScreen
-from screens.pin import PinScreen
-from screens.widgets import BarButton, KioskButton, alt_text, glyph
+from screens.registry import screen_class
+from screens.widgets import BarButton, KioskButton, show_action
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
-#: Which screen class draws which page; pages not listed use the plain PageScreen.
-SCREEN_CLASSES: dict[str, type[PageScreen]] = {"mediator_pin": PinScreen}
 #: The bar's buttons, left to right; the same on every screen.
 BAR_IDS = ("bar_home", "bar_back", "bar_listen", "bar_help", "bar_bigger")
 
@@ -58,16 +56,24 @@ class MediatorCorner(Widget):
 
 
 class KioskRoot(FloatLayout):
-    """Shows pages handed in by the application; it reads and decides nothing itself."""
+    """Shows pages handed in by the application; it reads and decides nothing itself.
+
+    Every button sends its action to ``dispatcher(action, touched)``. The keypad focus is an
+    index into :meth:`focusables` (speech row, languages, actions, then the bar); the
+    application says where it goes on each page, and whether its ring shows.
+    """
 
     style = ObjectProperty(None)
 
-    def __init__(self, style: Any, **kwargs: Any) -> None:
+    def __init__(self, style: Any, dispatcher: Callable[[Any, bool], None], **kwargs: Any) -> None:
         super().__init__(style=style, **kwargs)
+        self.dispatcher = dispatcher
         self.manager: ScreenManager = self.ids.manager
         self.manager.transition = NoTransition()
         self._screens: dict[str, PageScreen] = {}
         self.focus_index = -1
+        #: The focus ring is drawn (the citizen uses the keypad).
+        self.show_focus = False
         self.bar = [BarButton(style=style, action_id=bar_id) for bar_id in BAR_IDS]
         for button in self.bar:
             button.size_hint_y = 1
@@ -75,27 +81,27 @@ class KioskRoot(FloatLayout):
             button.bind(needed=self._fit_bar)
         self._fit_bar()
 
-    def show_page(self, page: Any, bar: list[Any], animate: bool = False) -> None:
+    def show_page(
+        self, page: Any, bar: list[Any], focus: str | None, show_focus: bool, animate: bool = False
+    ) -> None:
         """Draw ``page`` on its screen and the bar's actions, and make that screen current.
 
+        ``focus``: the id of the control the keypad focus goes to; None keeps it where it is.
         ``animate`` fades between screens (0.25 s, no flashing); off unless a citizen asks for it.
         """
         self.manager.transition = FadeTransition(duration=0.25) if animate else NoTransition()
         screen = self._screens.get(page.name)
         if screen is None:
-            screen_class = SCREEN_CLASSES.get(page.name, PageScreen)
-            screen = screen_class(name=page.name, style=self.style)
+            screen = screen_class(page.name)(name=page.name, style=self.style)
             self._screens[page.name] = screen
             self.manager.add_widget(screen)
-        screen.show(page)
+        screen.show(page, self.dispatcher)
         for button, action in zip(self.bar, bar, strict=True):
-            button.text = action.text
-            button.glyph = glyph(action.pictogram)
-            button.alt = alt_text(action.pictogram)
-            button.callback = action.run
-            button.disabled = not action.enabled
+            show_action(button, action, self.dispatcher)
         self.manager.current = page.name
-        self.set_focus(-1)
+        self.show_focus = show_focus
+        ids = [widget.action_id for widget in self.focusables()]
+        self.set_focus(ids.index(focus) if focus in ids else self.focus_index)
 
     def _fit_bar(self, *_args: Any) -> None:
         """The bar is as tall as its tallest button (two lines of words at large text sizes)."""
@@ -108,7 +114,13 @@ class KioskRoot(FloatLayout):
     def focusables(self) -> list[KioskButton]:
         return [w for w in self.screen.focusables() + self.bar if not w.disabled]
 
+    @property
+    def focused(self) -> KioskButton | None:
+        widgets = self.focusables()
+        return widgets[self.focus_index] if 0 <= self.focus_index < len(widgets) else None
+
     def set_focus(self, index: int) -> KioskButton | None:
+        """Put the focus on the ``index``-th control (wrapping around); -1 puts it nowhere."""
         widgets = self.focusables()
         for widget in widgets:
             widget.focused = False
@@ -117,7 +129,9 @@ class KioskRoot(FloatLayout):
             return None
         self.focus_index = index % len(widgets)
         focused = widgets[self.focus_index]
-        focused.focused = True
+        focused.focused = self.show_focus
+        if not self.show_focus:
+            return focused  # nobody uses the keypad: the page stays as the finger left it
         scroll = focused.parent
         while scroll is not self and not isinstance(scroll, ScrollView):
             scroll = scroll.parent
@@ -126,15 +140,19 @@ class KioskRoot(FloatLayout):
         return focused
 
     def move_focus(self, step: int) -> KioskButton | None:
-        start = self.focus_index if self.focus_index >= 0 else (-1 if step > 0 else 0)
-        return self.set_focus(start + step)
+        """The next (``step`` 1) or previous (-1) control, from wherever the focus is; it wraps."""
+        self.show_focus = True
+        if self.focus_index < 0:
+            return self.set_focus(0 if step > 0 else -1 % max(1, len(self.focusables())))
+        return self.set_focus(self.focus_index + step)
 
     def activate_focus(self) -> bool:
-        widgets = self.focusables()
-        if 0 <= self.focus_index < len(widgets):
-            widgets[self.focus_index].trigger_action(duration=0)
-            return True
-        return False
+        """The keypad's Enter: use the focused control."""
+        focused = self.focused
+        if focused is None:
+            return False
+        focused.use(touched=False)
+        return True
 
     def bind_mediator_corner(self, seconds: float, callback: Callable[[], None]) -> None:
         corner = self.ids.corner

@@ -31,7 +31,7 @@ class Style(EventDispatcher):
 
     #: Text size factor chosen by the citizen (1.0 to 2.0).
     scale = NumericProperty(1.0)
-    #: Base size from the window: the shorter side divided by 30.
+    #: Base size from the window: the shorter side divided by 27.
     unit = NumericProperty(dp(26))
     body = NumericProperty(dp(26))
     title_size = NumericProperty(dp(36))

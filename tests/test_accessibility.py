@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 
 import pytest
 from fontTools.ttLib import TTFont
-from test_controller import Harness
 
 from accessibility.fonts import ARABIC_FONT, READING_FONT, WIDE_FONT, characters, font_for
 from accessibility.languages import LANGUAGE_NAMES
@@ -17,12 +15,7 @@ from accessibility.themes import THEMES, contrast_ratio
 from kiosk.i18n import translator, ui_messages
 from kiosk.viewmodels import Line, Mark, spoken_description
 
-
-@pytest.fixture
-def harness() -> Iterator[Harness]:
-    running = Harness()
-    yield running
-    running.speech.close()
+from support.harness import Harness
 
 
 # Row 17: contrast of every theme.
@@ -91,27 +84,28 @@ def test_personal_lines_are_left_out_of_speech_unless_private() -> None:
 
 
 def test_headset_makes_listening_private_and_turns_speech_on(harness: Harness) -> None:
-    assert not harness.kiosk.private_listening and not harness.kiosk.session.speech_mode
-    harness.kiosk.headset(True)
-    assert harness.kiosk.private_listening and harness.kiosk.session.speech_mode
+    speech = harness.journey.speech_controls
+    assert not speech.private_listening and not harness.session.speech_mode
+    harness.journey.headset(True)
+    assert speech.private_listening and harness.session.speech_mode
     assert harness.spoken()[-1][0].startswith("Bonjour")
-    harness.kiosk.headset(False)
-    assert not harness.kiosk.private_listening
+    harness.journey.headset(False)
+    assert not speech.private_listening
 
 
 # Row 5: the keypad's help key on the welcome screen turns speech on.
 def test_help_key_on_home_turns_speech_on_then_calls_help(harness: Harness) -> None:
-    harness.kiosk.keypad_help()
-    assert harness.kiosk.session.speech_mode and harness.page.name == "home"
+    harness.journey.key("help")
+    assert harness.session.speech_mode and harness.screen == "home"
     assert harness.spoken()[-1][0].startswith("Bonjour")
-    harness.kiosk.keypad_help()
-    assert harness.page.name == "help"
+    harness.journey.key("help")
+    assert harness.screen == "help"
 
 
 # Row 7: masked entry is never echoed.
 def test_pin_digits_are_never_spoken(harness: Harness) -> None:
-    harness.kiosk.toggle_speech_mode()
-    harness.kiosk.open_mediator()
+    harness.tap("listen_toggle")
+    harness.journey.mediator.open()
     before = len(harness.spoken())
     harness.walk("pin_9", "pin_1", "pin_7", "pin_3")
     said = [text for text, _ in harness.spoken()]
@@ -124,13 +118,15 @@ def test_pin_digits_are_never_spoken(harness: Harness) -> None:
 # Row 8: volume in steps, back to the default at the end of the session.
 def test_volume_steps_and_reset(harness: Harness) -> None:
     default = harness.speech.volume
-    harness.kiosk.volume_up()
+    harness.journey.key("volume_up")
     assert harness.speech.volume == pytest.approx(default + 0.1)
-    harness.kiosk.volume_down()
-    harness.kiosk.volume_down()
+    assert harness.spoken()[-1][0] == "Plus fort."
+    harness.journey.key("volume_down")
+    harness.journey.key("volume_down")
     assert harness.speech.volume == pytest.approx(default - 0.1)
-    harness.kiosk.speech_slower()
-    harness.kiosk.end_session()
+    harness.walk("listen_toggle", "speech_slower")
+    assert harness.speech.rate == pytest.approx(0.9)
+    harness.journey.end_session()
     assert harness.speech.volume == pytest.approx(default) and harness.speech.rate == pytest.approx(1.0)
 
 
@@ -146,25 +142,25 @@ def test_voice_matches_the_screen_language(harness: Harness) -> None:
         assert (engine.voice_for("en") or "").startswith("gmw/en")
     finally:
         engine.close()
-    harness.kiosk.toggle_speech_mode()
+    harness.tap("listen_toggle")
     for language in ("en", "ar", "fr"):
-        harness.kiosk.choose_language(language)
+        harness.tap(f"lang_{language}")
         assert harness.spoken()[-1][1] == language
 
 
 # Row 10: errors are named and explained by voice, even with speech mode off.
 def test_a_wrong_pin_is_explained_aloud(harness: Harness) -> None:
-    harness.kiosk.open_mediator()
-    harness.walk("pin_1", "pin_1", "pin_1", "pin_1", "pin_ok")
+    harness.journey.mediator.open()
+    harness.enter_pin("1111")
     text, _ = harness.spoken()[-1]
-    assert "code est faux" in text and "Tapez le code" in text
+    assert text == "Le code est faux. Tapez le code encore une fois. Il reste 4 essais."
 
 
 # Row 11: everything printed on the receipt can be heard.
 def test_every_receipt_line_is_in_the_spoken_receipt(harness: Harness) -> None:
     harness.to_summary()
     harness.walk("receipt", "print")
-    document = harness.kiosk.last_receipt
+    document = harness.journey.printing.last_receipt
     assert document is not None
     spoken = harness.page.spoken
     for line in document.lines:
@@ -175,8 +171,7 @@ def test_every_receipt_line_is_in_the_spoken_receipt(harness: Harness) -> None:
 # Row 12: every sound has a visual equivalent (the idle warning is said and shown).
 def test_spoken_warning_is_the_displayed_warning(harness: Harness) -> None:
     harness.to_summary()
-    harness.time += harness.config.timeouts.idle_seconds
-    harness.kiosk.tick()
+    harness.advance(harness.config.timeouts.idle_seconds)
     said = harness.spoken()[-1][0]
     for line in harness.page.lines:
         assert line.text.rstrip(".") in said
@@ -194,7 +189,7 @@ def test_summary_marks_carry_icons_and_words(harness: Harness) -> None:
 
 # Row 23: the receipt is reached only through the summary.
 def test_printing_is_only_offered_after_the_summary(harness: Harness) -> None:
-    harness.walk("start", "theme_papiers", "procedure_carte-identite")
+    harness.walk("start", "topic_papiers", "procedure_carte-identite")
     while harness.page.name == "step":
         assert all(action.id not in ("print", "receipt") for action in harness.page.actions)
         ids = [action.id for action in harness.page.actions]
@@ -204,45 +199,36 @@ def test_printing_is_only_offered_after_the_summary(harness: Harness) -> None:
 
 # Row 24: every identification step has a way without the card.
 def test_every_card_step_offers_a_way_without_the_card(harness: Harness) -> None:
-    from kiosk.engine import ProcedureRun
-
     found = 0
-    for procedure in harness.kiosk.catalogue.procedures.values():
-        if any(step.kind == "identity_card" for step in procedure.steps):
+    for procedure in harness.content.catalogue.procedures.values():
+        if not any(step.kind == "identity_card" for step in procedure.steps):
+            continue
+        harness.journey.procedure.open_procedure(procedure.id)
+        for _ in range(50):
+            run = harness.session.run
+            if harness.screen != "step" or run.step.kind == "identity_card":
+                break
+            ids = harness.ids()
+            harness.tap(next((i for i in ids if i in ("choice_renouvellement", "doc_yes")), ids[0]))
+        if harness.screen == "step":
             found += 1
-            harness.kiosk.session.run = ProcedureRun(procedure)
-            run = harness.kiosk.session.run
-            while not run.finished and run.step.kind != "identity_card":
-                if run.step.kind == "question":
-                    choice = next(
-                        (c.id for c in run.step.choices if c.id == "renouvellement"), run.step.choices[0].id
-                    )
-                    run.answer(choice)
-                elif run.step.kind == "documents":
-                    run.answer_document(True)
-                else:
-                    run.proceed()
-            if run.finished:
-                continue
-            harness.kiosk.show(harness.kiosk.location.__class__("step"))
-            assert "no_card" in [action.id for action in harness.page.actions]
+            assert "no_card" in harness.ids(), procedure.id
     assert found
 
 
 # Row 26: no transition unless asked; a transition is one slow fade.
 def test_motion_is_off_by_default_and_a_citizen_setting(harness: Harness) -> None:
-    assert harness.kiosk.session.reduce_motion
-    harness.kiosk.open_settings()
-    harness.tap("motion")
-    assert not harness.kiosk.session.reduce_motion
-    harness.kiosk.end_session()
-    assert harness.kiosk.session.reduce_motion
+    assert harness.session.reduce_motion and not harness.journey.presentation.animate
+    harness.walk("settings", "motion")
+    assert not harness.session.reduce_motion and harness.journey.presentation.animate
+    harness.journey.end_session()
+    assert harness.session.reduce_motion
 
 
 def test_speech_failure_is_shown_and_reported(harness: Harness) -> None:
-    harness.kiosk.speech_unavailable()
+    harness.journey.speech_unavailable()
     assert "La voix ne marche pas" in harness.page.note
-    assert harness.help.sent[-1].reason == "speech_unavailable"
+    assert harness.help.sent[-1].reason.value == "speech_unavailable"
 
 
 def test_speech_controls_appear_with_speech_mode(harness: Harness) -> None:

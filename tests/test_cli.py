@@ -64,3 +64,22 @@ def test_demo_without_a_display_runs_on_a_virtual_one_and_writes_screenshots(tmp
     for shot in shots:
         assert str(shot.resolve()) in result.stdout
         assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("screen", [(1080, 1920), (1024, 768)], ids=["portrait-totem", "small-landscape"])
+def test_the_demo_window_fits_the_screen_it_opens_on(screen: tuple[int, int]) -> None:
+    from kiosk.display import virtual_display
+
+    probe = Path(__file__).parent / "support" / "window_probe.py"
+    environment = {key: value for key, value in os.environ.items() if key != "DISPLAY"}
+    environment["KIOSK_SILENT"] = "1"
+    with virtual_display(f"{screen[0]}x{screen[1]}x24") as display:
+        environment["DISPLAY"] = display
+        result = subprocess.run(
+            [sys.executable, str(probe)], capture_output=True, text=True, timeout=120, env=environment
+        )
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("WINDOW ")]
+    left, top, width, height = map(int, line.split()[1:])
+    assert left >= 0 and top >= 0
+    assert left + width <= screen[0] and top + height <= screen[1], (line, screen)

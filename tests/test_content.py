@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.content import DEFAULT_CONTENT_DIR, load_catalogue
-from kiosk.procedures import THEMES
+from kiosk.procedures import TOPICS
 
 REQUIRED = {
     "carte-identite",
@@ -37,8 +37,8 @@ def test_every_procedure_cites_service_public_and_a_check_date() -> None:
         assert str(procedure.online_service.url).startswith("https://"), procedure.id
 
 
-def test_every_theme_of_the_catalogue_has_a_procedure() -> None:
-    assert set(load_catalogue().themes()) == set(THEMES)
+def test_every_topic_of_the_catalogue_has_a_procedure() -> None:
+    assert set(load_catalogue().topics()) == set(TOPICS)
 
 
 @pytest.fixture

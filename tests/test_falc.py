@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import pytest
 from pydantic import BaseModel
-from test_controller import Harness  # tests/ is on sys.path: pytest's default "prepend" import mode
 
 from accessibility.falc import (
     ACRONYM,
@@ -25,12 +24,14 @@ from accessibility.falc import (
     words,
 )
 from accessibility.pictograms import PICTOGRAMS
-from kiosk import pages
 from kiosk.content import load_catalogue
-from kiosk.controller import Location
 from kiosk.i18n import ui_messages
+from kiosk.journey.router import NavigationCommand
 from kiosk.procedures import Procedure
-from kiosk.viewmodels import Action, Page
+from kiosk.viewmodels import Action
+
+from support.harness import Harness
+from support.walks import every_page
 
 WORDS = "un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize".split()
 
@@ -196,92 +197,6 @@ def test_every_procedure_is_falc(procedure_id: str) -> None:
 PICTOGRAM_FREE = {f"pin_{digit}" for digit in "0123456789"}
 
 
-def every_page() -> Iterator[tuple[str, Page]]:
-    """Builds the kiosk headlessly and walks every screen: each procedure's every branch too."""
-    harness = Harness()
-    yield "home", harness.page
-    harness.tap("start")
-    first = harness.page.actions[0].id
-    while True:  # the themes, page after page
-        yield "catalogue", harness.page
-        if not any(action.id == "more" for action in harness.page.actions):
-            break
-        harness.tap("more")
-        if harness.page.actions[0].id == first:
-            break
-    for theme in harness.kiosk.catalogue.themes():
-        harness.kiosk.open_theme(theme)
-        yield f"catalogue {theme}", harness.page
-        if any(action.id == "more" for action in harness.page.actions):
-            harness.tap("more")
-            yield f"catalogue {theme} (more)", harness.page
-    for procedure_id in sorted(harness.kiosk.catalogue.procedures):
-        yield from procedure_pages(harness, procedure_id)
-    # The end of the journey, from the summary of the last procedure walked.
-    harness.tap("receipt")
-    yield "receipt", harness.page
-    harness.tap("show_qr")
-    yield "receipt (QR code)", harness.page
-    harness.tap("print")
-    yield "receipt (printed)", harness.page
-    harness.printer.set_paper("out")
-    harness.tap("print")
-    yield "receipt (no paper)", harness.page
-    harness.tap("finish")
-    yield "feedback", harness.page
-    harness.kiosk.ask_help()
-    yield "help", harness.page
-    harness.time += harness.config.timeouts.idle_seconds
-    harness.kiosk.tick()
-    yield "idle", harness.page
-    harness.tap("still_here")
-    harness.kiosk.open_mediator()
-    yield "mediator_pin", harness.page
-    harness.walk("pin_2", "pin_4", "pin_6", "pin_8", "pin_ok")
-    yield "mediator", harness.page
-    harness.tap("mediator_status")
-    yield "mediator_status", harness.page
-    harness.tap("mediator_back")
-    harness.tap("mediator_preview")
-    yield "mediator_preview", harness.page
-    if any(action.id == "more" for action in harness.page.actions):
-        harness.tap("more")
-        yield "mediator_preview (more)", harness.page
-    # Any screen added since this walk was written: rendered directly, mid-journey.
-    seen = {"home", "catalogue", "step", "summary", "receipt", "feedback", "help", "idle"}
-    seen |= {"mediator_pin", "mediator", "mediator_status", "mediator_preview"}
-    harness.tap("mediator_close")
-    harness.kiosk.start()
-    harness.kiosk.open_procedure(sorted(harness.kiosk.catalogue.procedures)[0])
-    for name in sorted(set(getattr(pages, "_RENDERERS", {})) - seen):
-        harness.kiosk.show(Location(name))
-        yield name, harness.page
-
-
-def procedure_pages(harness: Harness, procedure_id: str) -> Iterator[tuple[str, Page]]:
-    """Every step screen of every branch (each choice of each question), then the summary."""
-    pending: list[list[str]] = [[]]
-    while pending:
-        forced = pending.pop()
-        harness.kiosk.open_procedure(procedure_id)
-        taken: list[str] = []
-        while harness.page.name == "step":
-            run = harness.kiosk.session.run
-            page: Page = harness.page
-            yield f"{procedure_id} step {run.step.id}", page
-            ids = [action.id for action in page.actions]
-            if len(taken) < len(forced):
-                tap = forced[len(taken)]
-            else:
-                tap = ids[0]
-                if run.step.kind == "question":
-                    pending += [[*taken, other] for other in ids[1:]]
-            harness.tap(tap)
-            taken.append(tap)
-            assert len(taken) < 100, f"{procedure_id}: a path is too long: a loop?"
-        yield f"{procedure_id} summary", harness.page
-
-
 def pictogram_problems(where: str, actions: list[Action]) -> Iterator[str]:
     for action in actions:
         if action.id in PICTOGRAM_FREE:
@@ -292,17 +207,13 @@ def pictogram_problems(where: str, actions: list[Action]) -> Iterator[str]:
             yield f"{where}: pictogram: action {action.id!r} has unknown pictogram {action.pictogram!r}"
 
 
-def test_every_action_has_a_pictogram() -> None:
+def test_every_action_has_a_pictogram(harness: Harness) -> None:
     problems: dict[str, None] = {}
-    names = set()
-    for where, page in every_page():
-        names.add(page.name)
-        for problem in pictogram_problems(where, [*page.actions, *page.secondary]):
+    for where, page in every_page(harness):
+        for problem in pictogram_problems(where, [*page.actions, *page.secondary, *page.tools]):
             problems[problem] = None
-    harness = Harness()
-    for problem in pictogram_problems("bar", pages.bar(harness.kiosk)):
+    for problem in pictogram_problems("bar", harness.journey.presentation.bar):
         problems[problem] = None
-    assert {"home", "catalogue", "step", "summary", "receipt", "feedback", "mediator_pin"} <= names
     assert not problems, f"{len(problems)} action(s) without a pictogram:\n" + "\n".join(problems)
 
 
@@ -312,8 +223,8 @@ def test_the_reports_name_where_rule_and_excerpt() -> None:
         "ui 'x': etc: Allez à la CAF, etc.",
         "ui 'x': acronym: Allez à la CAF, etc.",
     ]
-    bare = Action("bare", "Sans image", None, lambda: None)
-    digit = Action("pin_1", "1", None, lambda: None)
+    bare = Action("bare", "Sans image", None, NavigationCommand.BACK)
+    digit = Action("pin_1", "1", None, NavigationCommand.BACK)
     assert list(pictogram_problems("home", [bare, digit])) == [
         "home: pictogram: action 'bare' ('Sans image') has none"
     ]

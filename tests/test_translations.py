@@ -32,6 +32,17 @@ def translated(catalog: Catalog) -> dict[str, str]:
     }
 
 
+def translated_plurals(catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    """Each form of a plural message (singular and plural msgid) -> its translated forms, when
+    every form is translated and the entry is not fuzzy."""
+    found: dict[str, tuple[str, ...]] = {}
+    for message in catalog:
+        if isinstance(message.id, tuple) and not message.fuzzy and all(s.strip() for s in message.string):
+            for form in message.id:
+                found[form] = tuple(message.string)
+    return found
+
+
 def translations(language: str) -> dict[str, str]:
     return translated(catalogue(language))
 
@@ -43,7 +54,8 @@ def placeholders(text: str) -> set[str]:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_ui_string_is_translated(language: str) -> None:
-    translated = translations(language)
+    catalog = catalogue(language)
+    translated = {**translated_plurals(catalog), **translations(language)}
     missing = [message for message in ui_messages() if message not in translated]
     assert not missing, (
         f"{len(missing)} UI string(s) have no {language} translation (empty or fuzzy) in "
@@ -60,6 +72,34 @@ def test_translations_keep_the_placeholders(language: str) -> None:
         if placeholders(text) != placeholders(message)
     ]
     assert not wrong, f"{language}: translations must keep the msgid's placeholders:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_plural_translations_have_every_form_and_keep_the_count(language: str) -> None:
+    catalog = catalogue(language)
+    plurals = [message for message in catalog if isinstance(message.id, tuple)]
+    assert plurals, "the kiosk has plural messages: the catalogue must hold them"
+    for message in plurals:
+        names = placeholders(message.id[1])
+        assert len(message.string) == catalog.num_plurals, message.id
+        # A form may say the number in words ("une seconde", "ثانيتين"); the general form keeps it.
+        assert all(placeholders(form) <= names for form in message.string), message.string
+        assert placeholders(message.string[-1]) == names, message.string
+
+
+def test_a_count_picks_the_form_its_language_needs() -> None:
+    singular, plural = "{count} démarche chargée", "{count} démarches chargées"
+    french = translator("fr")
+    assert [french.ngettext(singular, plural, n, count=n) for n in (0, 1, 2)] == [
+        "0 démarche chargée",
+        "1 démarche chargée",
+        "2 démarches chargées",
+    ]
+    english = translator("en")
+    assert english.ngettext(singular, plural, 1, count=1) == "1 procedure loaded"
+    assert english.ngettext(singular, plural, 0, count=0) == "0 procedures loaded"
+    arabic = [translator("ar").ngettext(singular, plural, n, count=n) for n in (1, 2, 3, 11, 100)]
+    assert len(set(arabic)) == 5 and "3" in arabic[2] and "11" in arabic[3]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

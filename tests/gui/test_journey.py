@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tours import every_screen
 
 from kiosk.testing import KioskPilot
+
+from support.tours import every_screen
 
 pytestmark = pytest.mark.gui
 
@@ -23,15 +24,14 @@ def pilot(display: str) -> Iterator[KioskPilot]:
     assert not running.leaked, "the kiosk's widget tree was not freed"
 
 
-def open_procedure(pilot: KioskPilot, theme: str, procedure: str) -> None:
+def open_procedure(pilot: KioskPilot, topic: str, procedure: str) -> None:
     pilot.tap("start")
     assert pilot.screen == "catalogue"
     for _ in range(3):
-        ids = [w["id"] for w in pilot.widgets()]
-        if f"theme_{theme}" in ids:
+        if f"topic_{topic}" in pilot.ids():
             break
         pilot.tap("more")
-    pilot.tap(f"theme_{theme}")
+    pilot.tap(f"topic_{topic}")
     pilot.tap(f"procedure_{procedure}")
     assert pilot.screen == "step"
 
@@ -56,7 +56,7 @@ def answer_until_summary(pilot: KioskPilot, choice: int = 0, has_documents: bool
 
 
 @pytest.mark.parametrize(
-    ("theme", "procedure", "choice", "expected"),
+    ("topic", "procedure", "choice", "expected"),
     [
         ("papiers", "carte-identite", 0, "Gratuit"),
         ("etat_civil", "acte-de-naissance", 0, "gratuit"),
@@ -64,9 +64,9 @@ def answer_until_summary(pilot: KioskPilot, choice: int = 0, has_documents: bool
     ],
 )
 def test_a_citizen_completes_a_procedure_by_taps_only(
-    pilot: KioskPilot, artifacts: Path, theme: str, procedure: str, choice: int, expected: str
+    pilot: KioskPilot, artifacts: Path, topic: str, procedure: str, choice: int, expected: str
 ) -> None:
-    open_procedure(pilot, theme, procedure)
+    open_procedure(pilot, topic, procedure)
     progress = answer_until_summary(pilot, choice=choice, has_documents=False)
     assert progress[0].startswith("Étape 1 sur ")
     summary = " ".join(pilot.texts())
@@ -75,23 +75,21 @@ def test_a_citizen_completes_a_procedure_by_taps_only(
     pilot.screenshot(artifacts / "screens" / f"summary-{procedure}.png")
     pilot.tap("receipt")
     assert pilot.screen == "receipt"
-    pilot.tap("Imprimer")
-    pilot.wait(0.3)
-    assert any("imprimé" in text for text in pilot.texts())
+    pilot.tap("Imprimer")  # returns once the background job has printed and the screen says so
+    assert "Votre papier est imprimé. Prenez-le sous l'écran." in pilot.texts()
     assert pilot.kiosk.printer.printed
     pilot.tap("finish")
     assert pilot.screen == "feedback"
     pilot.tap("face_3")
     assert pilot.screen == "home"
-    assert pilot.controller.session.run is None
+    assert pilot.journey.session.run is None
 
 
 def test_a_touch_down_without_release_does_nothing(pilot: KioskPilot) -> None:
     touch = pilot.press_only("start")
-    pilot.wait(0.3)
     assert pilot.screen == "home"
     touch.touch_up()
-    pilot.wait(0.1)
+    pilot.settle()
     assert pilot.screen == "catalogue"
 
 
@@ -111,7 +109,7 @@ def test_idle_warning_is_shown_spoken_extendable_then_wipes(pilot: KioskPilot) -
     pilot.advance(timeouts.idle_seconds)
     pilot.advance(timeouts.warning_seconds)
     assert pilot.screen == "home"
-    session = pilot.controller.session
+    session = pilot.journey.session
     assert session.run is None and session.text_scale == 1.0 and not session.active
     assert pilot.kiosk.speech.history == []
 
@@ -153,12 +151,16 @@ def test_help_button_calls_a_mediator_from_any_screen(pilot: KioskPilot) -> None
 
 
 def test_language_change_on_a_step_keeps_progress(pilot: KioskPilot) -> None:
-    pilot.tap("lang_en")
     open_procedure(pilot, "papiers", "carte-identite")
     pilot.tap("continue")
-    assert "Your situation" in pilot.texts() or any("situation" in t for t in pilot.texts())
-    progress = [t for t in pilot.texts() if "2" in t and ("Step" in t or "Étape" in t)]
-    assert progress
+    assert {"Étape 2 sur 7", "Votre situation"} <= set(pilot.texts())
+    answered = dict(pilot.journey.session.run.answers)
+    pilot.tap("lang_en")
+    assert pilot.screen == "step"
+    assert {"Step 2 of 7", "Your situation", "Why do you want an identity card?"} <= set(pilot.texts())
+    assert pilot.journey.session.run.answers == answered
+    pilot.tap("choice_renouvellement")
+    assert "Step 3 of 9" in pilot.texts() and "Your documents" in pilot.texts()
 
 
 @pytest.mark.parametrize("size", [PORTRAIT, *LANDSCAPES], ids=lambda s: f"{s[0]}x{s[1]}")

@@ -1,13 +1,11 @@
-"""Fixtures of the accessibility tests: finding a text that the speech layer still keeps."""
+"""Finding a text that an object still keeps, however deep: the privacy checks of the tests."""
 
 from __future__ import annotations
 
 import types
 import weakref
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-
-import pytest
+from collections.abc import Iterator, Sequence
 
 #: Not followed: code, classes and modules are not what an object keeps, and weak references
 #: do not keep anything alive.
@@ -68,9 +66,3 @@ def places_holding(root: object, texts: Sequence[str], max_depth: int = 8) -> li
 
     visit(root, "root", max_depth)
     return found
-
-
-@pytest.fixture
-def kept() -> Callable[..., list[str]]:
-    """``kept(obj, *texts)``: the places where ``obj`` still holds any of ``texts``."""
-    return lambda root, *texts: places_holding(root, texts)

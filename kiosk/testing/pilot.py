@@ -1,66 +1,36 @@
-"""KioskPilot: drives the real kiosk in-process on the current display, as a citizen would."""
+"""KioskPilot: drives the real kiosk in-process on the current display, as a citizen would.
+
+Like Textual's pilot, every action (``tap``, ``key``, ``advance``) returns once the app has
+settled: no background job running, no clock event due, the speech queue drained, and two
+frames drawn after that. It never waits a fixed time; an app that does not settle within the
+bound raises :class:`SettleTimeout` saying what was still pending.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import os
-import shutil
-import subprocess
 import time
 import weakref
-from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from kiosk.config import SiteConfig, load_config
+from kiosk.testing.clock import ManualClock
 
 #: Names of keypad keys accepted by :meth:`KioskPilot.key`.
 KEYPAD = ("up", "down", "left", "right", "enter", "back", "help", "volume_up", "volume_down")
+#: A clock event due within this many seconds is work in progress (layout, scroll, an animation
+#: frame); a later one (the journey's tick, a long press's timer) is not.
+IMMINENT_SECONDS = 0.1
+#: The most presses of "Voir la suite" (or "Remonter") :meth:`KioskPilot.reveal` makes.
+PAGER_PRESSES = 100
+#: Frames drawn after the app went quiet before it counts as settled.
+QUIET_FRAMES = 2
 
 
-@contextlib.contextmanager
-def virtual_display(size: str = "1920x1920x24") -> Iterator[str]:
-    """Start Xvfb on a display number it picks itself (-displayfd) and point DISPLAY at it."""
-    if shutil.which("Xvfb") is None:
-        raise RuntimeError("Xvfb is missing: `make test` installs it (Debian package xvfb)")
-    read_end, write_end = os.pipe()
-    log = open(os.environ.get("KIOSK_XVFB_LOG", os.devnull), "ab")  # noqa: SIM115 - lives with Xvfb
-    process = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", size, "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=log,
-        stderr=log,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        process.kill()
-        raise RuntimeError("Xvfb did not start")
-    previous = os.environ.get("DISPLAY")
-    os.environ["DISPLAY"] = f":{number}"
-    try:
-        yield os.environ["DISPLAY"]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
-        if previous is None:
-            os.environ.pop("DISPLAY", None)
-        else:
-            os.environ["DISPLAY"] = previous
-
-
-class ManualClock:
-    """Monotonic time plus an offset the test moves forward (idle timeouts without waiting)."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return time.monotonic() + self.offset
+class SettleTimeout(AssertionError):
+    """The app kept working past the bound: the message says what was still pending."""
 
 
 class KioskPilot:
@@ -75,14 +45,21 @@ class KioskPilot:
         size: tuple[int, int] = (1080, 1920),
         config: SiteConfig | Path | None = None,
         speech_engine: Any = None,
+        wait_for_speech: bool = True,
+        settle_timeout: float = 10.0,
     ) -> None:
-        """``speech_engine``: a RecordingEngine (the default) or one with a duration per utterance."""
+        """``speech_engine``: a RecordingEngine (the default) or one with a duration per utterance;
+        ``wait_for_speech``: settling waits for the speech queue to drain (turn it off to act
+        while a long utterance is being said)."""
         self.size = size
         self._speech_engine = speech_engine
+        self.wait_for_speech = wait_for_speech
+        self.settle_timeout = settle_timeout
         self.config = config if isinstance(config, SiteConfig) else load_config(config)
         self.clock = ManualClock()
         self.kiosk: Any = None
         self.quit_requested = False
+        self.leaked = False
 
     def __enter__(self) -> KioskPilot:
         from kiosk.bootstrap import prepare_kivy
@@ -100,7 +77,7 @@ class KioskPilot:
         self.kiosk = assemble(self.config, speech_engine=self.engine, clock=self.clock, on_quit=self._on_quit)
         Window.add_widget(self.kiosk.root)
         self._window = Window
-        self.wait(0.15)
+        self.settle()
         return self
 
     def __exit__(
@@ -117,7 +94,7 @@ class KioskPilot:
         del root
         # Kivy lets go of the last touches, scroll effects and layout triggers over a few frames.
         for _ in range(30):
-            self.wait(0.05)
+            self._frame()
             gc.collect()
             if reference() is None:
                 break
@@ -126,11 +103,54 @@ class KioskPilot:
     def _on_quit(self) -> None:
         self.quit_requested = True
 
+    # -- waiting for the app -----------------------------------------------------------------
+
+    def _frame(self) -> None:
+        from kivy.base import EventLoop
+
+        EventLoop.idle()
+
+    def pending(self) -> list[str]:
+        """What keeps the app from being settled now (empty when it is settled)."""
+        from kivy.clock import Clock
+
+        busy = []
+        jobs = self.kiosk.jobs.pending
+        if jobs:
+            busy.append(f"{jobs} background job(s)")
+        for event in Clock.get_events():
+            if event.timeout <= IMMINENT_SECONDS:
+                busy.append(f"clock event {getattr(event.callback, '__qualname__', event.callback)}")
+        if self.wait_for_speech and not self.kiosk.speech.wait_idle(0):
+            busy.append("speech still queued or being said")
+        return busy
+
+    def settle(self) -> None:
+        """Run the app until it is idle (see the module docstring), at most ``settle_timeout`` s."""
+        deadline = time.monotonic() + self.settle_timeout
+        quiet = 0
+        while quiet < QUIET_FRAMES:
+            self._frame()
+            busy = self.pending()
+            quiet = 0 if busy else quiet + 1
+            if busy and time.monotonic() > deadline:
+                raise SettleTimeout(f"the app did not settle in {self.settle_timeout} s: {', '.join(busy)}")
+            if busy and not self.kiosk.jobs.pending:
+                # Speech or a clock event: let other threads run instead of spinning.
+                time.sleep(0.001)
+
+    def wait(self, seconds: float) -> None:
+        """Let the app run for ``seconds`` of real time: only for what takes time by nature
+        (a finger held down); everything else waits with :meth:`settle`."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self._frame()
+
     # -- reading the screen ------------------------------------------------------------------
 
     @property
-    def controller(self) -> Any:
-        return self.kiosk.controller
+    def journey(self) -> Any:
+        return self.kiosk.journey
 
     @property
     def screen(self) -> str:
@@ -169,21 +189,26 @@ class KioskPilot:
             return None
         return left, bottom, right - left, top - bottom
 
-    def _visible(self, widget: Any) -> bool:
+    def visible(self, widget: Any) -> bool:
         return self._visible_box(widget) is not None
 
     def _walk(self) -> list[Any]:
-        return [w for w in self.kiosk.root.walk(restrict=True) if self._visible(w)]
+        return [w for w in self.kiosk.root.walk(restrict=True) if self.visible(w)]
 
-    def texts(self) -> list[str]:
-        """Texts of the visible labels (pictogram glyphs left out), top to bottom."""
+    def labels(self) -> list[Any]:
+        """The visible labels with text (pictogram glyphs left out), top to bottom."""
         from kivy.uix.label import Label
 
         from accessibility.pictograms import ICON_FONT
 
         labels = [w for w in self._walk() if isinstance(w, Label) and w.text and w.font_name != ICON_FONT]
         labels.sort(key=lambda w: -w.to_window(w.x, w.top)[1])
-        return [label.text for label in labels]
+        return labels
+
+    def texts(self) -> list[str]:
+        """Texts of the visible labels (pictogram glyphs left out), top to bottom, as a reader
+        reads them (a no-break space is a space)."""
+        return [label.text.replace("\u00a0", " ") for label in self.labels()]
 
     def widgets(self) -> list[dict[str, Any]]:
         """Visible interactive widgets: id, text, and the visible part's x, y, width, height (px)."""
@@ -203,10 +228,15 @@ class KioskPilot:
                         "width": width,
                         "height": height,
                         "disabled": widget.disabled,
+                        "focused": widget.focused,
                         "widget": widget,
                     }
                 )
         return found
+
+    def ids(self) -> list[str]:
+        """The ids of the visible buttons, bar included."""
+        return [item["id"] for item in self.widgets()]
 
     def find(self, target: str) -> dict[str, Any]:
         """The visible widget whose id is ``target``, else the first whose text contains it."""
@@ -219,6 +249,10 @@ class KioskPilot:
                 return item
         raise LookupError(f"no visible widget with id or text '{target}' on screen '{self.screen}'")
 
+    def focused(self) -> Any:
+        """The control that has the keypad focus (a KioskButton), or None."""
+        return self.kiosk.root.focused
+
     @property
     def spoken(self) -> list[str]:
         """Utterances that reached the speech engine, oldest first."""
@@ -228,19 +262,39 @@ class KioskPilot:
     # -- acting ------------------------------------------------------------------------------
 
     def tap(self, target: str) -> None:
-        """Touch down and up at the centre of the widget ``target`` (id or text)."""
-        item = self.find(target)
+        """Touch down and up at the centre of the widget ``target`` (id or text).
+
+        A control scrolled out of sight is first brought into view the way a citizen would,
+        with the page's "Voir la suite" / "Remonter" buttons, never by dragging.
+        """
+        item = self.reveal(target)
         self.touch(item["x"] + item["width"] / 2, item["y"] + item["height"] / 2)
 
+    def reveal(self, target: str) -> dict[str, Any]:
+        """The visible widget ``target``, after using the page's scroll buttons if it is hidden."""
+        for direction in ("page_down", "page_up"):
+            for _ in range(PAGER_PRESSES):
+                try:
+                    return self.find(target)
+                except LookupError:
+                    pagers = [w for w in self.widgets() if w["id"] == direction and not w["disabled"]]
+                    if not pagers:
+                        break
+                    (pager,) = pagers
+                    self.touch(pager["x"] + pager["width"] / 2, pager["y"] + pager["height"] / 2)
+        return self.find(target)
+
     def touch(self, x: float, y: float, hold: float = 0.0) -> None:
-        """A finger at window pixel (x, y), held ``hold`` seconds."""
+        """A finger at window pixel (x, y), held ``hold`` seconds of real time."""
         from kivy.tests.common import UnitTestTouch
 
         touch = UnitTestTouch(x, y)
         touch.touch_down()
-        self.wait(max(hold, 0.02))
+        self._frame()
+        if hold:
+            self.wait(hold)
         touch.touch_up()
-        self.wait(0.05)
+        self.settle()
 
     def press_only(self, target: str) -> Any:
         """Touch down on ``target`` without lifting; returns the touch (call ``touch_up()``)."""
@@ -249,7 +303,7 @@ class KioskPilot:
         item = self.find(target)
         touch = UnitTestTouch(item["x"] + item["width"] / 2, item["y"] + item["height"] / 2)
         touch.touch_down()
-        self.wait(0.05)
+        self.settle()
         return touch
 
     def key(self, name: str) -> None:
@@ -259,51 +313,22 @@ class KioskPilot:
         code = getattr(self.config.keypad, name)[0]
         self._window.dispatch("on_key_down", code, 0, None, [])
         self._window.dispatch("on_key_up", code, 0)
-        self.wait(0.05)
-
-    def wait(self, seconds: float = 0.1) -> None:
-        """Let the app run (frames, clock events, background results) for ``seconds``."""
-        from kivy.base import EventLoop
-
-        end = time.monotonic() + seconds
-        while True:
-            EventLoop.idle()
-            if time.monotonic() >= end:
-                break
+        self.settle()
 
     def plug_headset(self, plugged: bool = True) -> None:
         """Simulate the headset jack's event, as the audio layer raises it."""
         self.kiosk.headset(plugged)
-        self.wait(0.1)
+        self.settle()
 
     def advance(self, seconds: float) -> None:
         """Move the kiosk's clock forward (idle timeouts, PIN lockout) and let it react."""
         self.clock.offset += seconds
-        self.wait(0.35)
+        self.journey.tick()
+        self.settle()
 
     def screenshot(self, path: str | Path) -> Path:
         """Save what the window shows to ``path`` (PNG), read back while the frame is drawn."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        written: list[str] = []
+        from kiosk.display import screenshot
 
-        def capture(window: Any) -> None:
-            # Before the buffers swap, the back buffer holds the frame just drawn.
-            name = str(path.resolve()).replace("{", "{{").replace("}", "}}")
-            written.append(window.screenshot(name=name))
-
-        self.wait(0.05)
-        self._window.bind(on_flip=capture)
-        try:
-            for _ in range(50):
-                self._window.canvas.ask_update()
-                self.wait(0.02)
-                if written:
-                    break
-        finally:
-            self._window.unbind(on_flip=capture)
-        if not written:
-            raise RuntimeError("the window drew no frame to capture")
-        # Window.screenshot adds a counter to the name it is given: move its file to ``path``.
-        Path(written[0]).replace(path)
-        return path
+        self.settle()
+        return screenshot(self._window, Path(path), self._frame)

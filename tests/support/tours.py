@@ -1,4 +1,4 @@
-"""Walks shared by the GUI tests: one screen of every kind, yielding a name on each."""
+"""Walks of the real app shared by the GUI tests: one screen of every kind, yielding a name on each."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ from kiosk.testing import KioskPilot
 def every_screen(pilot: KioskPilot) -> Iterator[str]:
     """Visit one screen of every kind, yielding each time a new screen is shown."""
     yield "home"
+    pilot.tap("settings")
+    yield "settings"
+    pilot.tap("settings_done")
     pilot.tap("start")
     yield "catalogue"
-    pilot.tap("theme_papiers")
+    pilot.tap("topic_papiers")
     pilot.tap("procedure_carte-identite")
     yield "step-info"
     pilot.tap("continue")
     yield "step-question"
     pilot.tap("choice_renouvellement")
     while pilot.screen == "step":
-        ids = [w["id"] for w in pilot.widgets()]
+        ids = pilot.ids()
         if "doc_yes" in ids:
             yield "step-documents"
             pilot.tap("doc_no")
@@ -35,7 +38,6 @@ def every_screen(pilot: KioskPilot) -> Iterator[str]:
     yield "summary"
     pilot.tap("receipt")
     pilot.tap("print")
-    pilot.wait(0.3)
     yield "receipt"
     pilot.tap("show_qr")
     yield "receipt-qr"
@@ -47,6 +49,6 @@ def every_screen(pilot: KioskPilot) -> Iterator[str]:
     pilot.tap("still_here")
     pilot.tap("finish")
     yield "feedback"
-    pilot.controller.open_mediator()
-    pilot.wait(0.1)
+    pilot.journey.mediator.open()
+    pilot.settle()
     yield "mediator_pin"

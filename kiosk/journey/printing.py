@@ -1,0 +1,144 @@
+"""The printing flow: the receipt screen, printing off the UI thread, faults, and the test ticket."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from devices.receipt import PrinterError, PrinterFault, ReceiptDocument, ReceiptPrinter, receipt_text
+from fleet.help import HelpReason
+from kiosk.journey.context import Change, FlowContext, Handlers, ScreenViews
+from kiosk.journey.router import Location, ScreenName
+from kiosk.receipt import SummaryFacts, build_receipt, summary_content, test_ticket
+
+logger = logging.getLogger(__name__)
+
+
+class PrintingCommand(Enum):
+    """What the summary, receipt and mediator screens ask of the printer."""
+
+    OPEN_RECEIPT = "open_receipt"
+    PRINT = "print"
+    SHOW_QR = "show_qr"
+    TEST_PRINT = "test_print"  #: the mediator's test ticket
+
+
+class PrintStatus(Enum):
+    READY = "ready"
+    PRINTING = "printing"
+    PRINTED = "printed"
+    FAILED = "failed"  #: the fault says why
+
+
+#: The help request sent for each printer fault.
+FAULT_HELP = {
+    PrinterFault.PAPER_OUT: HelpReason.PRINTER_PAPER_OUT,
+    PrinterFault.OFFLINE: HelpReason.PRINTER_OFFLINE,
+    PrinterFault.COVER_OPEN: HelpReason.PRINTER_COVER_OPEN,
+}
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    """The receipt screen: the summary it prints, how printing went, whether the QR code shows."""
+
+    facts: SummaryFacts
+    status: PrintStatus
+    fault: PrinterFault | None
+    show_qr: bool
+    #: The printed receipt as text, shown when the printer is simulated ("" otherwise).
+    printed_preview: str
+
+
+class PrintingFlow:
+    """Owns the printer's use. ``print_receipt`` runs on a background job; its outcome comes back
+    on the UI thread through the context's ``background``."""
+
+    def __init__(
+        self,
+        context: FlowContext,
+        printer: ReceiptPrinter,
+        summary: Callable[[], SummaryFacts],
+        on_test_printed: Callable[[bool], None],
+        show_preview: bool,
+    ) -> None:
+        self._context = context
+        self._printer = printer
+        self._summary = summary
+        self._on_test_printed = on_test_printed
+        self._show_preview = show_preview
+        self.status = PrintStatus.READY
+        self.fault: PrinterFault | None = None
+        self.show_qr = False
+        self.last_receipt: ReceiptDocument | None = None
+
+    def screens(self) -> ScreenViews:
+        return {ScreenName.RECEIPT: lambda _location: self.view()}
+
+    def handlers(self) -> Handlers:
+        return {
+            PrintingCommand.OPEN_RECEIPT: lambda _: self.open_receipt(),
+            PrintingCommand.PRINT: lambda _: self.print_receipt(),
+            PrintingCommand.SHOW_QR: lambda _: self.show_qr_code(),
+            PrintingCommand.TEST_PRINT: lambda _: self.test_print(),
+        }
+
+    def open_receipt(self) -> None:
+        self.status, self.fault, self.show_qr = PrintStatus.READY, None, False
+        self._context.show(Location(ScreenName.RECEIPT))
+
+    def show_qr_code(self) -> None:
+        self.show_qr = True
+        self._context.redraw(Change.UPDATED)
+
+    def print_receipt(self) -> None:
+        if self.status is PrintStatus.PRINTING:
+            return
+        tr, language = self._context.tr, self._context.session.language
+        content = summary_content(self._summary(), tr, language)
+        document = build_receipt(content, self._context.config.site.name)
+        self.status, self.fault = PrintStatus.PRINTING, None
+        self.last_receipt = document
+        self._context.redraw(Change.UPDATED)
+        self._context.background(lambda: self._printer.print_receipt(document), self._printed)
+
+    def _printed(self, outcome: object) -> None:
+        if self._context.router.screen is not ScreenName.RECEIPT or self.status is not PrintStatus.PRINTING:
+            return  # the citizen left, or the session ended, while it printed
+        if isinstance(outcome, Exception):
+            if isinstance(outcome, PrinterError):
+                self.fault = outcome.fault
+            else:
+                logger.error("printing failed: %s", type(outcome).__name__)
+                self.fault = PrinterFault.OFFLINE
+            self.status, self.show_qr = PrintStatus.FAILED, True
+            self._context.request_help(FAULT_HELP[self.fault])
+        else:
+            self.status = PrintStatus.PRINTED
+        self._context.redraw(Change.UPDATED)
+
+    def test_print(self) -> None:
+        document = test_ticket(
+            self._context.config.site.name, self._context.config.kiosk_id, self._context.tr
+        )
+        self._context.background(
+            lambda: self._printer.print_receipt(document),
+            lambda outcome: self._on_test_printed(not isinstance(outcome, Exception)),
+        )
+
+    def forget(self) -> None:
+        """End of the session: no receipt of this citizen stays in memory."""
+        self.status, self.fault, self.show_qr = PrintStatus.READY, None, False
+        self.last_receipt = None
+
+    def view(self) -> ReceiptView:
+        printed = self.status is PrintStatus.PRINTED and self.last_receipt is not None
+        return ReceiptView(
+            facts=self._summary(),
+            status=self.status,
+            fault=self.fault,
+            show_qr=self.show_qr,
+            printed_preview=receipt_text(self.last_receipt) if printed and self._show_preview else "",
+        )

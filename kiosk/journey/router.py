@@ -1,0 +1,98 @@
+"""Where the citizen is: the screens by name, the place on a screen, and the history behind "Retour"."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+
+
+class ScreenName(StrEnum):
+    """Every screen of the kiosk; the value is the name the screens' registry and the pilot use."""
+
+    HOME = "home"
+    SETTINGS = "settings"
+    CATALOGUE = "catalogue"
+    STEP = "step"
+    SUMMARY = "summary"
+    RECEIPT = "receipt"
+    FEEDBACK = "feedback"
+    HELP = "help"
+    IDLE = "idle"
+    MEDIATOR_PIN = "mediator_pin"
+    MEDIATOR_MENU = "mediator"
+    MEDIATOR_PREVIEW = "mediator_preview"
+    MEDIATOR_STATUS = "mediator_status"
+
+
+class NavigationCommand(Enum):
+    """The bar's way around, on every screen."""
+
+    HOME = "home"  #: "Accueil": the list of subjects (the session goes on)
+    BACK = "back"  #: "Retour": one screen back, forgetting the answer given there
+
+
+#: The mediator's screens: closing mediator mode leaves all of them at once.
+MEDIATOR_SCREENS = frozenset(
+    {
+        ScreenName.MEDIATOR_PIN,
+        ScreenName.MEDIATOR_MENU,
+        ScreenName.MEDIATOR_PREVIEW,
+        ScreenName.MEDIATOR_STATUS,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A screen and, for the lists of choices, which topic and which page of choices it shows."""
+
+    screen: ScreenName
+    #: The catalogue topic whose procedures are listed (None: the list of topics).
+    topic: str | None = None
+    #: Which page of a long list of choices ("Voir d'autres choix" turns it).
+    choices_page: int = 0
+
+
+HOME = Location(ScreenName.HOME)
+
+
+class Router:
+    """The current location and the locations "Retour" goes back to; plain state, UI thread only."""
+
+    def __init__(self) -> None:
+        self.location = HOME
+        self._history: list[Location] = []
+
+    @property
+    def screen(self) -> ScreenName:
+        return self.location.screen
+
+    def go(self, location: Location) -> None:
+        """Show ``location``; "Retour" comes back to where the citizen was."""
+        if location != self.location:
+            self._history.append(self.location)
+        self.location = location
+
+    def replace(self, location: Location) -> None:
+        """Show ``location`` in place of the current one: "Retour" does not come back to it."""
+        self.location = location
+
+    def restart(self, location: Location = HOME) -> None:
+        """Show ``location`` with no history behind it."""
+        self._history.clear()
+        self.location = location
+
+    def back(self) -> Location | None:
+        """Return to the previous location; None (and no move) when there is none."""
+        if not self._history:
+            return None
+        self.location = self._history.pop()
+        return self.location
+
+    def leave(self, screens: Collection[ScreenName]) -> Location:
+        """Go back past every location on ``screens`` (closing a mode); HOME when nothing is left."""
+        while self._history and self._history[-1].screen in screens:
+            self._history.pop()
+        self.location = self._history.pop() if self._history else HOME
+        return self.location

@@ -1,0 +1,21 @@
+"""The help call: a mediator is coming; the site's phone as another way."""
+
+from __future__ import annotations
+
+from kiosk.journey.mediator import HelpView
+from kiosk.journey.router import NavigationCommand
+from kiosk.pages.common import build_page
+from kiosk.pages.frame import Frame
+from kiosk.viewmodels import Action, Line, Page
+
+
+def render(view: HelpView, frame: Frame) -> Page:
+    tr = frame.tr
+    lines = [
+        Line(tr("Un conseiller va venir vous aider."), "mediator"),
+        Line(tr("Restez près de la borne, s'il vous plaît.")),
+    ]
+    if view.phone:
+        lines.append(Line(tr("Vous pouvez aussi appeler le {phone}.", phone=view.phone), "phone"))
+    actions = [Action("help_close", tr("Continuer seul"), "back", NavigationCommand.BACK)]
+    return build_page(frame, tr("Appeler un conseiller"), lines, actions, pictogram="help")

@@ -1,0 +1,66 @@
+"""The receipt: print the summary, how printing went, the QR code; everything printed is said."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from devices.receipt import PrinterFault
+from kiosk.i18n import N_
+from kiosk.journey.printing import PrintingCommand, PrintStatus, ReceiptView
+from kiosk.journey.procedure import ProcedureCommand
+from kiosk.pages.common import build_page
+from kiosk.pages.frame import Frame
+from kiosk.receipt import build_receipt, summary_content
+from kiosk.viewmodels import Action, Line, Mark, Page
+
+#: What the citizen is told for each printer fault.
+FAULT_MESSAGES = {
+    PrinterFault.PAPER_OUT: N_(
+        "L'imprimante n'a plus de papier. Regardez le QR code. Un conseiller est prévenu."
+    ),
+    PrinterFault.OFFLINE: N_("L'imprimante ne marche pas. Regardez le QR code. Un conseiller est prévenu."),
+    PrinterFault.COVER_OPEN: N_("L'imprimante est ouverte. Regardez le QR code. Un conseiller est prévenu."),
+}
+
+
+def render(view: ReceiptView, frame: Frame) -> Page:
+    tr = frame.tr
+    # The receipt document carries the summary's content: built once, shown, previewed and said.
+    receipt = build_receipt(summary_content(view.facts, tr, frame.language), view.facts.site_name)
+    if view.status is PrintStatus.PRINTED:
+        lines = [Line(tr("Votre papier est imprimé. Prenez-le sous l'écran."), "yes", Mark.OK)]
+    elif view.status is PrintStatus.FAILED:
+        fault = view.fault or PrinterFault.OFFLINE
+        lines = [Line(tr(FAULT_MESSAGES[fault]), "warning", Mark.ERROR)]
+    elif view.status is PrintStatus.PRINTING:
+        lines = [Line(tr("Impression en cours…"), "print")]
+    else:
+        lines = [
+            Line(tr("Vous pouvez imprimer ce résumé."), "print"),
+            Line(tr("Vous pouvez aussi photographier le QR code avec votre téléphone."), "qr"),
+        ]
+    actions = [
+        Action(
+            "print",
+            tr("Imprimer"),
+            "print",
+            PrintingCommand.PRINT,
+            enabled=view.status is not PrintStatus.PRINTING,
+        ),
+        Action("show_qr", tr("Voir le QR code"), "qr", PrintingCommand.SHOW_QR),
+        Action("finish", tr("Terminer"), "end", ProcedureCommand.FINISH),
+    ]
+    page = build_page(
+        frame,
+        tr("Votre résumé"),
+        lines,
+        actions,
+        pictogram="print",
+        qr_url=receipt.qr_url if view.show_qr else None,
+        qr_caption=receipt.qr_caption,
+        preview=view.printed_preview,
+    )
+    # Everything the receipt prints can be heard (EN 301 549 5.1.3.16).
+    said = ". ".join(line.text.rstrip(". ") for line in receipt.lines)
+    on_paper = tr("Sur le papier :")
+    return replace(page, spoken=f"{page.spoken} {on_paper} {said}. {receipt.qr_caption}.")

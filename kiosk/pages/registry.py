@@ -1,0 +1,47 @@
+"""Which page module draws which screen: the one table a new screen kind is added to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.journey.router import ScreenName
+from kiosk.pages import (
+    catalogue,
+    feedback,
+    help_call,
+    home,
+    idle,
+    mediator_menu,
+    mediator_pin,
+    mediator_preview,
+    mediator_status,
+    receipt,
+    settings,
+    step,
+    summary,
+)
+from kiosk.pages.frame import Frame
+from kiosk.viewmodels import Page
+
+#: Screen -> its renderer: (the flow's snapshot of that screen, the frame) -> Page.
+RENDERERS: dict[ScreenName, Callable[[Any, Frame], Page]] = {
+    ScreenName.HOME: home.render,
+    ScreenName.SETTINGS: settings.render,
+    ScreenName.CATALOGUE: catalogue.render,
+    ScreenName.STEP: step.render,
+    ScreenName.SUMMARY: summary.render,
+    ScreenName.RECEIPT: receipt.render,
+    ScreenName.FEEDBACK: feedback.render,
+    ScreenName.HELP: help_call.render,
+    ScreenName.IDLE: idle.render,
+    ScreenName.MEDIATOR_PIN: mediator_pin.render,
+    ScreenName.MEDIATOR_MENU: mediator_menu.render,
+    ScreenName.MEDIATOR_PREVIEW: mediator_preview.render,
+    ScreenName.MEDIATOR_STATUS: mediator_status.render,
+}
+
+
+def render(screen: ScreenName, view: object, frame: Frame) -> Page:
+    """The page of ``screen``, drawn from its flow's snapshot ``view``."""
+    return RENDERERS[screen](view, frame)

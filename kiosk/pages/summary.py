@@ -1,0 +1,42 @@
+"""The summary: what to do next, the documents to bring (marked), cost, delay, where, the source."""
+
+from __future__ import annotations
+
+from devices.receipt import LineStyle
+from kiosk.journey.printing import PrintingCommand
+from kiosk.journey.procedure import ProcedureCommand
+from kiosk.pages.common import build_page
+from kiosk.pages.frame import Frame
+from kiosk.receipt import SummaryFacts, summary_content
+from kiosk.viewmodels import Action, Line, Mark, Page
+
+#: How the receipt's line styles show on screen.
+MARKS = {LineStyle.CHECKED: Mark.OK, LineStyle.MISSING: Mark.MISSING}
+#: Marked lines carry an icon as well as words and colour.
+MARK_PICTOGRAMS = {Mark.OK: "yes", Mark.MISSING: "no"}
+
+
+def render(view: SummaryFacts, frame: Frame) -> Page:
+    tr = frame.tr
+    content = summary_content(view, tr, frame.language)
+    lines: list[Line] = []
+    for section in content.sections:
+        lines.append(Line(section.heading, section.pictogram, Mark.HEADING))
+        for text, style in section.lines:
+            mark = MARKS.get(style, Mark.NONE)
+            lines.append(Line(text, MARK_PICTOGRAMS.get(mark), mark))
+    lines.append(Line(content.source))
+    actions = [
+        Action("receipt", tr("Recevoir ce résumé"), "print", PrintingCommand.OPEN_RECEIPT),
+        Action("finish", tr("Terminer"), "end", ProcedureCommand.FINISH),
+    ]
+    return build_page(
+        frame,
+        tr("Récapitulatif : {title}", title=content.title),
+        lines,
+        actions,
+        qr_url=content.online_url,
+        qr_caption=content.online_label,
+        pictogram="info",
+        note=tr("Ce texte existe seulement en français.") if content.fell_back else "",
+    )

@@ -1,0 +1,1 @@
+"""Shared test support: the plain-Python journey harness, GUI tours, speech searches."""

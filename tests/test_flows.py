@@ -1,0 +1,345 @@
+"""The journey in plain Python: navigation, flows, what is said, where the focus goes, the wipe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from devices.receipt import PrinterError, PrinterFault, ReceiptDocument
+from devices.simulators import SimulatedPrinter
+from fleet.help import HelpReason
+from kiosk.journey.router import ScreenName
+from kiosk.pages.registry import RENDERERS
+from kiosk.viewmodels import Mark
+
+from support.harness import Harness
+
+
+class BrokenPrinter(SimulatedPrinter):
+    def print_receipt(self, document: ReceiptDocument) -> None:
+        raise PrinterError(PrinterFault.OFFLINE, "connection refused")
+
+
+def test_every_screen_has_a_flow_and_a_page(harness: Harness) -> None:
+    assert set(RENDERERS) == set(ScreenName)
+    assert set(harness.journey._views) == set(ScreenName)
+
+
+def test_catalogue_never_shows_more_than_six_choices(harness: Harness) -> None:
+    harness.tap("start")
+    seen = set()
+    for _ in range(3):
+        assert len(harness.page.actions) <= 6
+        assert harness.page.actions[-1].id == "not_found"
+        seen |= {a.id for a in harness.page.actions if a.id.startswith("topic_")}
+        harness.tap("more")
+    assert len(seen) == 8
+
+
+def test_not_found_calls_a_mediator(harness: Harness) -> None:
+    harness.walk("start", "not_found")
+    assert harness.screen == "help"
+    assert "Un conseiller va venir vous aider." in [line.text for line in harness.page.lines]
+    (request,) = harness.help.sent
+    assert request.reason is HelpReason.NOT_FOUND and request.kiosk_id == "demo-borne-1"
+    assert harness.session.statistics.help_requested
+
+
+def test_summary_marks_missing_documents_with_words_and_icon(harness: Harness) -> None:
+    harness.to_summary()
+    missing = [line for line in harness.page.lines if line.mark is Mark.MISSING]
+    assert missing and all(line.text.startswith("À trouver") and line.pictogram == "no" for line in missing)
+    assert harness.page.qr_url and harness.page.qr_url.startswith("https://")
+
+
+def test_a_language_change_on_a_step_keeps_the_place_and_answers(harness: Harness) -> None:
+    harness.walk("start", "topic_papiers", "procedure_carte-identite", "continue")
+    run = harness.session.run
+    assert run is not None and run.step.id == "situation"
+    answers = dict(run.answers)
+    progress = harness.page.progress
+
+    harness.tap("lang_en")
+
+    assert harness.screen == "step" and harness.session.run is run and run.step.id == "situation"
+    assert run.answers == answers
+    assert harness.page.title == "Your situation" and harness.page.progress == "Step 2 of 7" != progress
+    harness.tap("lang_ar")
+    assert harness.screen == "step" and harness.page.title == "وضعك" and harness.page.rtl
+
+
+def test_french_fallback_is_announced(harness: Harness) -> None:
+    harness.tap("start")
+    harness.tap("lang_en")
+    harness.walk("more", "topic_logement")
+    harness.tap(harness.ids()[0])
+    assert harness.page.note == "This text is only in French."
+
+
+def test_speech_mode_speaks_each_new_screen_in_its_language(harness: Harness) -> None:
+    harness.tap("listen_toggle")
+    harness.tap("start")
+    text, language = harness.spoken()[-1]
+    assert text.startswith("Votre démarche. Choisissez un sujet.") and language == "fr"
+    harness.tap("lang_en")
+    assert harness.spoken()[-1] == (harness.page.spoken, "en") and "Your paperwork" in harness.page.spoken
+
+
+def test_without_speech_mode_a_new_screen_says_nothing(harness: Harness) -> None:
+    harness.walk("start", "topic_papiers")
+    assert harness.spoken() == []
+
+
+def test_a_step_says_its_spoken_text_and_shows_its_written_one(harness: Harness) -> None:
+    harness.walk("listen_toggle", "start", "topic_papiers", "procedure_carte-identite", "continue")
+    harness.tap("choice_perte")
+    step = harness.session.run.step
+    assert step.id == "timbre" and step.spoken is not None
+    line = harness.page.lines[0]
+    assert line.text == step.text["fr"] and line.spoken == step.spoken["fr"]
+    assert step.spoken["fr"] in harness.spoken()[-1][0] and step.text["fr"] not in harness.spoken()[-1][0]
+
+
+def test_the_idle_warning_counts_down_in_words_that_agree_with_the_number(harness: Harness) -> None:
+    harness.tap("start")
+    harness.advance(harness.config.timeouts.idle_seconds)
+    assert harness.screen == "idle"
+    assert harness.page.lines[0].text == "Sans réponse, tout sera effacé dans 30 secondes."
+    harness.advance(harness.config.timeouts.warning_seconds - 1)
+    assert harness.page.lines[0].text == "Sans réponse, tout sera effacé dans 1 seconde."
+    harness.tap("lang_en")
+    assert harness.page.lines[0].text == "If you do not answer, everything will be erased in 1 second."
+
+
+def test_the_countdown_redraws_only_when_the_seconds_change(harness: Harness) -> None:
+    harness.tap("start")
+    harness.advance(harness.config.timeouts.idle_seconds)
+    drawn = len(harness.presented)
+    harness.advance(0.1)
+    harness.advance(0.1)
+    assert len(harness.presented) == drawn
+    harness.advance(1)
+    assert len(harness.presented) == drawn + 1
+    assert harness.presented[-1].focus is None, "a countdown never moves the keypad focus"
+
+
+def test_idle_warning_then_wipe(harness: Harness, kept: Callable[..., list[str]]) -> None:
+    harness.tap("listen_toggle")
+    harness.to_summary()
+    harness.tap("bar_bigger")
+    harness.session.identity["surname"] = "MARTIN"
+    summary_said = harness.spoken()[-1][0]
+    harness.advance(harness.config.timeouts.idle_seconds)
+    assert harness.screen == "idle"
+    assert "Êtes-vous encore là" in harness.spoken()[-1][0]
+    harness.tap("still_here")
+    assert harness.screen == "summary"
+    harness.advance(harness.config.timeouts.idle_seconds)
+    harness.advance(harness.config.timeouts.warning_seconds)
+
+    session = harness.session
+    assert harness.screen == "home"
+    assert session.run is None and session.identity == {} and session.text_scale == 1.0
+    assert not session.active and not session.speech_mode
+    assert harness.speech.history == [] and harness.speech.last is None
+    # Nothing the citizen heard is kept anywhere in the speech layer, nor in the journey.
+    assert harness.speech.wait_idle(2), "the engine never forgot the session"
+    assert kept(harness.speech, summary_said, "MARTIN") == []
+    assert kept(harness.journey, summary_said, "MARTIN", "Récapitulatif") == []
+
+
+@pytest.mark.parametrize("answer", ["bar_back", "bar_help", "bar_home"])
+def test_any_answer_to_the_idle_warning_keeps_the_citizen(harness: Harness, answer: str) -> None:
+    harness.walk("start", "topic_papiers", "procedure_passeport")
+    harness.advance(harness.config.timeouts.idle_seconds)
+    assert harness.screen == "idle"
+    harness.tap(answer)
+    assert harness.screen != "idle"
+    harness.advance(harness.config.timeouts.warning_seconds)
+    assert harness.session.active, "the warning was answered: the session must go on"
+
+
+def test_back_from_the_help_screen_returns_where_the_citizen_was(harness: Harness) -> None:
+    harness.walk("start", "topic_papiers", "procedure_passeport")
+    harness.tap("bar_help")
+    assert harness.screen == "help" and harness.help.sent[-1].screen == "step"
+    assert harness.help.sent[-1].procedure_id == "passeport"
+    harness.tap("help_close")
+    assert harness.screen == "step"
+
+
+def test_paper_out_offers_the_qr_code_and_tells_a_mediator(harness: Harness) -> None:
+    harness.printer.set_paper("out")
+    harness.to_summary()
+    harness.walk("receipt", "print")
+    assert harness.page.qr_url
+    assert any("plus de papier" in line.text and line.mark is Mark.ERROR for line in harness.page.lines)
+    assert harness.help.sent[-1].reason is HelpReason.PRINTER_PAPER_OUT
+    assert not harness.session.statistics.help_requested, "the citizen did not ask: the kiosk did"
+
+
+def test_a_printer_that_fails_never_breaks_the_journey() -> None:
+    harness = Harness(printer=BrokenPrinter())
+    try:
+        harness.to_summary()
+        harness.walk("receipt", "print")
+        assert harness.screen == "receipt" and harness.page.qr_url
+        assert harness.page.lines[0].text.startswith("L'imprimante ne marche pas.")
+        harness.walk("finish", "skip")
+        assert harness.screen == "home"
+    finally:
+        harness.close()
+
+
+def test_printed_receipt_is_previewed_and_matches_the_summary(harness: Harness) -> None:
+    harness.to_summary()
+    missing = [line.text for line in harness.page.lines if line.mark is Mark.MISSING]
+    harness.walk("receipt", "print")
+    assert harness.printer.printed and harness.page.preview
+    flat = " ".join(harness.page.preview.split())
+    for text in missing:
+        assert " ".join(text.split()) in flat
+
+
+def test_a_receipt_printed_after_the_session_ended_is_not_shown_to_the_next_citizen() -> None:
+    finished: list[Callable[[], None]] = []
+
+    def later(job: Callable[[], object], done: Callable[[object], None]) -> None:
+        finished.append(lambda: done(job()))
+
+    harness = Harness()
+    try:
+        harness.journey.printing._context.background = later
+        harness.to_summary()
+        harness.walk("receipt", "print")
+        assert harness.page.lines[0].text == "Impression en cours…"
+        harness.journey.end_session()
+        finished.pop()()
+        harness.walk("start", "topic_papiers")
+        assert harness.journey.printing.last_receipt is None
+    finally:
+        harness.close()
+
+
+def test_feedback_ends_the_session_with_anonymous_statistics(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    harness.to_summary()
+    harness.walk("finish")
+    assert harness.screen == "feedback"
+    with caplog.at_level("INFO"):
+        harness.tap("face_3")
+    assert harness.screen == "home"
+    assert "procedure=carte-identite completed=True" in caplog.text and "satisfaction=3" in caplog.text
+
+
+def test_mediator_pin_lockout_and_menu(harness: Harness) -> None:
+    harness.journey.mediator.open()
+    assert harness.screen == "mediator_pin"
+    for _ in range(5):
+        harness.enter_pin("1111")
+    assert harness.screen == "mediator_pin"
+    assert harness.page.lines[0].text == "Trop d'essais. Réessayez dans 5 min 0 s."
+    assert not harness.page.action("pin_ok").enabled
+    harness.advance(61)
+    assert harness.page.lines[0].text == "Trop d'essais. Réessayez dans 3 min 59 s."
+    harness.advance(240)
+    harness.walk("pin_2", "pin_4", "pin_6", "pin_8")
+    assert harness.page.entry == "●●●●"
+    assert all("2468" not in text for text, _ in harness.spoken())
+    harness.tap("pin_ok")
+    assert harness.screen == "mediator"
+    harness.tap("mediator_test_print")
+    assert harness.printer.printed and harness.page.lines[0].text == "Le ticket de test est imprimé."
+    harness.tap("mediator_quit")
+    assert harness.quit
+
+
+def test_mediator_status_lists_devices_and_procedures(harness: Harness) -> None:
+    harness.journey.mediator.open()
+    harness.enter_pin()
+    harness.tap("mediator_status")
+    texts = [line.text for line in harness.page.lines]
+    assert texts[:2] == ["Imprimante : marche (simulée)", "10 démarches chargées"]
+    harness.tap("mediator_back")
+    harness.tap("mediator_reload")
+    assert harness.page.lines[0].text == "Les démarches sont rechargées."
+
+
+def test_mediator_preview_of_a_procedure_returns_to_the_menu(harness: Harness) -> None:
+    harness.journey.mediator.open()
+    harness.enter_pin()
+    harness.tap("mediator_preview")
+    first = next(a.id for a in harness.page.actions if a.id.startswith("procedure_"))
+    harness.tap(first)
+    assert harness.screen == "step"
+    while harness.screen == "step":
+        ids = harness.ids()
+        harness.tap("doc_yes" if "doc_yes" in ids else ids[0])
+    harness.tap("finish")
+    assert harness.screen == "mediator"
+    assert harness.session.statistics.procedure_id is None and harness.session.run is None
+    harness.tap("mediator_close")
+    assert harness.screen == "home"
+
+
+# -- the keypad focus ---------------------------------------------------------------------------
+
+
+def test_a_new_screen_puts_the_focus_on_its_main_action(harness: Harness) -> None:
+    assert harness.journey.presentation.focus == "start"
+    harness.walk("start", "topic_papiers", "procedure_carte-identite")
+    assert harness.journey.presentation.focus == "continue"
+    harness.tap("continue")
+    assert harness.journey.presentation.focus == harness.ids()[0]
+
+
+@pytest.mark.parametrize("control", ["speech_pause", "speech_repeat", "speech_slower", "lang_en"])
+def test_the_focus_stays_on_a_control_that_keeps_the_screen(harness: Harness, control: str) -> None:
+    harness.walk("listen_toggle", "start", "topic_papiers")
+    before = len(harness.presented)
+    harness.tap(control)
+    assert harness.screen == "catalogue"
+    # Either the screen was not drawn again (the focus stays where it was), or it was, with
+    # the focus on the control just used.
+    assert all(shown.focus in (control, None) for shown in harness.presented[before:])
+    if control in ("speech_pause", "lang_en"):
+        assert harness.presented[before:], f"{control} changes what the screen shows"
+        assert harness.presented[before].focus == control
+
+
+def test_a_keypad_user_hears_where_the_focus_starts(harness: Harness) -> None:
+    harness.journey.keypad_used()
+    harness.journey.keypad_help()  # speech on
+    harness.tap("start")
+    said = harness.spoken()[-1][0]
+    assert said.startswith("Votre démarche.") and said.endswith("Papiers d'identité.")
+
+
+# -- touch to hear ----------------------------------------------------------------------------
+
+
+def test_touch_to_hear_says_a_button_first_then_uses_it(harness: Harness) -> None:
+    harness.walk("settings", "touch_to_hear")
+    assert harness.session.touch_to_hear and harness.session.speech_mode
+    harness.tap("touch_to_hear")  # the first touch on another control only says it
+    assert harness.session.touch_to_hear
+    assert harness.spoken()[-1][0] == "Toucher pour entendre : oui"
+    harness.tap("settings_done")
+    assert harness.screen == "settings"
+    assert harness.spoken()[-1][0] == "C'est bon"
+    harness.tap("settings_done")
+    assert harness.screen == "home"
+    harness.journey.end_session()
+    assert not harness.session.touch_to_hear
+
+
+def test_every_button_of_every_page_sends_a_command_the_journey_handles(harness: Harness) -> None:
+    from support.walks import every_page
+
+    for where, page in every_page(harness):
+        for action in (*page.actions, *page.secondary, *page.tools):
+            assert action.command in harness.journey._handlers, f"{where}: {action.id}"
+    for action in harness.journey.presentation.bar:
+        assert action.command in harness.journey._handlers, action.id
