@@ -19,9 +19,12 @@ from __future__ import annotations
 import argparse
 import shlex
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+import wave
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -63,6 +66,19 @@ def report(name: str, values: list[float]) -> None:
     )
 
 
+def plays(player: list[str]) -> bool:
+    """True when ``player`` can play a short silence here (a machine may have no sound card)."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "silence.wav"
+        with wave.open(str(path), "wb") as silence:
+            silence.setnchannels(1)
+            silence.setsampwidth(2)
+            silence.setframerate(22050)
+            silence.writeframes(b"\0\0" * 220)
+        result = subprocess.run([*player, str(path)], capture_output=True, timeout=10)
+    return result.returncode == 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=30)
@@ -72,8 +88,10 @@ def main() -> int:
     if arguments.player:
         player = shlex.split(arguments.player)
         player_name = arguments.player
-    elif (found := find_audio_player()) is not None:
+    elif (found := find_audio_player()) is not None and plays(found):
         player, player_name = found, " ".join(found)
+    elif found is not None:
+        player, player_name = STAND_IN_PLAYER, f"stand-in ({found[0]} is installed but finds no sound card)"
     else:
         player, player_name = STAND_IN_PLAYER, "stand-in (no audio player installed)"
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 from devices.escpos_printer import to_bytes
 from devices.receipt import PrinterError, PrinterFault, ReceiptDocument
 
+#: Receipts the simulator remembers: enough for a test or a demonstration, bounded for a
+#: demonstration kiosk that runs for days.
+REMEMBERED_RECEIPTS = 20
+
 
 class SimulatedPrinter:
-    """A receipt printer that keeps the ESC/POS bytes it would have sent; paper can run out."""
+    """A receipt printer that keeps the ESC/POS bytes it would have sent (the last
+    ``REMEMBERED_RECEIPTS``); paper can run out."""
 
     def __init__(self) -> None:
-        self.printed: list[bytes] = []
-        self.documents: list[ReceiptDocument] = []
+        self.printed: deque[bytes] = deque(maxlen=REMEMBERED_RECEIPTS)
+        self.documents: deque[ReceiptDocument] = deque(maxlen=REMEMBERED_RECEIPTS)
         self.paper = "ok"
 
     def set_paper(self, state: str) -> None:

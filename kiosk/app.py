@@ -6,6 +6,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from kiosk.bootstrap import prepare_kivy
@@ -44,16 +45,20 @@ def build_printer(config: SiteConfig) -> ReceiptPrinter:
 
 
 class BackgroundJobs:
-    """Runs blocking jobs (printing) on worker threads and hands each outcome to the UI thread.
+    """Runs blocking jobs (printing) one after another on one worker thread, and hands each
+    outcome to the UI thread.
 
-    Threads: ``run`` is called on the UI thread; the job runs on its own daemon thread; ``done``
-    is called on the UI thread (through ``Clock.schedule_once``). ``pending`` counts the jobs
-    whose outcome has not been handed back yet (the test pilot waits for it to be 0).
+    Threads: ``run`` is called on the UI thread; jobs run, in order, on the one worker (a
+    printer does one thing at a time, and one long-lived thread keeps memory flat where a thread
+    per job made the allocator grow); ``done`` is called on the UI thread (through
+    ``Clock.schedule_once``). ``pending`` counts the jobs whose outcome has not been handed back
+    yet (the test pilot waits for it to be 0).
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending = 0
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-background")
 
     @property
     def pending(self) -> int:
@@ -71,7 +76,7 @@ class BackgroundJobs:
                 outcome = error
             Clock.schedule_once(lambda _dt: self._finish(done, outcome))
 
-        threading.Thread(target=work, name="kiosk-background", daemon=True).start()
+        self._worker.submit(work)
 
     def _finish(self, done: Callable[[object], None], outcome: object) -> None:
         try:
@@ -79,6 +84,10 @@ class BackgroundJobs:
         finally:
             with self._lock:
                 self._pending -= 1
+
+    def close(self) -> None:
+        """No new job; the one running (if any) finishes on its own."""
+        self._worker.shutdown(wait=False, cancel_futures=True)
 
 
 class Kiosk:
@@ -127,6 +136,7 @@ class Kiosk:
         """Stop the clocks and threads this kiosk started (the window itself stays)."""
         self._tick_event.cancel()
         Window.unbind(on_key_down=self._on_key_down, on_touch_down=self._on_touch_down, size=self._on_resize)
+        self.jobs.close()
         self.speech.close()
 
     def device_status(self) -> list[DeviceStatus]:

@@ -86,7 +86,8 @@ class KioskRoot(FloatLayout):
     ) -> None:
         """Draw ``page`` on its screen and the bar's actions, and make that screen current.
 
-        ``focus``: the id of the control the keypad focus goes to; None keeps it where it is.
+        ``focus``: the id of the control the keypad focus goes to; None keeps it on the same
+        control (or at the same place, when that control is gone).
         ``animate`` fades between screens (0.25 s, no flashing); off unless a citizen asks for it.
         """
         self.manager.transition = FadeTransition(duration=0.25) if animate else NoTransition()
@@ -95,13 +96,15 @@ class KioskRoot(FloatLayout):
             screen = screen_class(page.name)(name=page.name, style=self.style)
             self._screens[page.name] = screen
             self.manager.add_widget(screen)
+        kept = self.focused.action_id if focus is None and self.focused is not None else focus
         screen.show(page, self.dispatcher)
         for button, action in zip(self.bar, bar, strict=True):
             show_action(button, action, self.dispatcher)
         self.manager.current = page.name
         self.show_focus = show_focus
+        # The control keeps the focus even when others appear before it (the speech row).
         ids = [widget.action_id for widget in self.focusables()]
-        self.set_focus(ids.index(focus) if focus in ids else self.focus_index)
+        self.set_focus(ids.index(kept) if kept in ids else self.focus_index)
 
     def _fit_bar(self, *_args: Any) -> None:
         """The bar is as tall as its tallest button (two lines of words at large text sizes)."""

@@ -11,6 +11,7 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Obje
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.stacklayout import StackLayout
 
 from accessibility.bidi import needs_shaping, wrap_for_display
@@ -64,6 +65,20 @@ def mirror(box: BoxLayout, rtl: bool) -> None:
         box.clear_widgets()
         for child in children:
             box.add_widget(child)
+
+
+class KioskScrollView(ScrollView):
+    """Kivy 2.3.1's ScrollView, without its pile of bindings.
+
+    Its ``update_from_scroll`` binds ``bar_color`` again at every scroll update and unbinds it
+    once, half a second after the last: every burst of updates (a page change lays out over
+    several frames) leaves bindings behind, and a kiosk that runs for months grows. Unbinding
+    first keeps exactly one.
+    """
+
+    def update_from_scroll(self, *args: Any) -> None:
+        self.funbind("bar_color", self._change_bar_color)
+        super().update_from_scroll(*args)
 
 
 class Pictogram(Label):

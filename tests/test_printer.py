@@ -47,7 +47,7 @@ def test_text_preview_shows_marks_and_fits_the_paper() -> None:
 def test_simulator_records_bytes_and_runs_out_of_paper() -> None:
     printer = SimulatedPrinter()
     printer.print_receipt(DOCUMENT)
-    assert printer.printed == [to_bytes(DOCUMENT)]
+    assert list(printer.printed) == [to_bytes(DOCUMENT)]
     printer.set_paper("out")
     with pytest.raises(PrinterError) as caught:
         printer.print_receipt(DOCUMENT)

@@ -53,6 +53,10 @@ def test_a_blind_citizen_completes_a_procedure_with_the_keypad_only(pilot: Kiosk
     assert pilot.screen == "catalogue" and "Votre démarche" in pilot.spoken[-1]
     key_to(pilot, "topic_papiers")
     key_to(pilot, "procedure_passeport")
+    # "Retour" from the keypad, then on again: the place is said each time.
+    pilot.key("back")
+    assert pilot.screen == "catalogue" and pilot.spoken[-1].startswith("Papiers d'identité.")
+    key_to(pilot, "procedure_passeport")
     for _ in range(30):
         if pilot.screen != "step":
             break
@@ -70,6 +74,36 @@ def test_a_blind_citizen_completes_a_procedure_with_the_keypad_only(pilot: Kiosk
     key_to(pilot, "finish")
     key_to(pilot, "face_3")
     assert pilot.screen == "home"
+
+
+# Row 13: Down then Enter, again and again, never keeps a citizen on the welcome screen.
+def test_down_then_enter_again_and_again_leaves_the_welcome_screen(pilot: KioskPilot) -> None:
+    pilot.key("help")  # speech on, as a blind citizen starts
+    assert pilot.focused().action_id == "start", "the focus starts on the main action"
+    for _ in range(3):
+        pilot.key("down")
+        pilot.key("enter")
+        if pilot.screen != "home":
+            break
+    assert pilot.screen != "home"
+
+
+# Row 13: a control that keeps the screen keeps the focus; the arrows go on from there.
+def test_the_focus_stays_on_the_control_used_when_the_screen_stays(pilot: KioskPilot) -> None:
+    pilot.key("help")
+    pilot.key("up")  # from "start", up through the languages to the speech row
+    for _ in range(12):
+        if pilot.focused().action_id == "speech_pause":
+            break
+        pilot.key("up")
+    assert pilot.focused().action_id == "speech_pause"
+    pilot.key("enter")
+    assert pilot.focused().action_id == "speech_pause", "Pause keeps the focus"
+    pilot.key("right")
+    assert pilot.focused().action_id == "speech_slower" and pilot.spoken[-1] == "Plus lent"
+    pilot.key("enter")
+    assert pilot.focused().action_id == "speech_slower"
+    assert pilot.spoken[-1] == "Je parle plus lentement."
 
 
 # Row 13: focus is never trapped; every control can be reached and left.
