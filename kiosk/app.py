@@ -27,7 +27,8 @@ from kiosk.content import DEFAULT_CONTENT_DIR, ContentLibrary  # noqa: E402
 from kiosk.display import desktop_size, fit_window  # noqa: E402
 from kiosk.journey.journey import Journey, Presentation, Services  # noqa: E402
 from kiosk.journey.mediator import Device, DeviceState, DeviceStatus  # noqa: E402
-from kiosk.viewmodels import Action  # noqa: E402
+from kiosk.journey.voice import CHOICE_PAUSE_MS  # noqa: E402
+from kiosk.viewmodels import Action, Said  # noqa: E402
 from screens.root import KioskRoot  # noqa: E402
 from screens.style import Style  # noqa: E402
 
@@ -104,6 +105,7 @@ class Kiosk:
         printer: ReceiptPrinter,
         clock: Callable[[], float],
         on_quit: Callable[[], None],
+        choice_pause_ms: int = CHOICE_PAUSE_MS,
     ) -> None:
         self.config = config
         self.speech = speech
@@ -122,6 +124,7 @@ class Kiosk:
             background=self.jobs.run,
             device_status=self.device_status,
             quit=on_quit,
+            choice_pause_ms=choice_pause_ms,
         )
         self.journey = Journey(config, self.content, services, on_present=self.present)
         # The speech worker reports a failure on its own thread: hand it to the UI thread.
@@ -194,8 +197,12 @@ class Kiosk:
         if key in FOCUS_KEYS:
             focused = self.root.move_focus(FOCUS_KEYS[key])
             if focused is not None:
-                # Each focus change is said, with the button's state words (never colour alone).
-                self.journey.focus_moved(focused.text)
+                # Each focus change is said: the button's words (its state words, never colour
+                # alone), its role and its place in its row. The scroll buttons carry no action.
+                action = focused.action
+                label = Said(focused.text, action.language if action else None)
+                secret = bool(action and action.secret)
+                self.journey.focus_moved(label, secret, *self.root.place_of(focused))
         elif key == "enter":
             self.root.activate_focus()
         else:
@@ -212,10 +219,11 @@ def assemble(
     speech_engine: SpeechEngine | None = None,
     clock: Callable[[], float] = time.monotonic,
     on_quit: Callable[[], None] = lambda: None,
+    choice_pause_ms: int = CHOICE_PAUSE_MS,
 ) -> Kiosk:
     """Build and wire the whole kiosk on the current Kivy window."""
     speech = SpeechManager(speech_engine or create_engine())
-    return Kiosk(config, speech, build_printer(config), clock, on_quit)
+    return Kiosk(config, speech, build_printer(config), clock, on_quit, choice_pause_ms)
 
 
 class KioskApp(App):

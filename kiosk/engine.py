@@ -114,9 +114,13 @@ class ProcedureRun:
         return True
 
     def progress(self) -> tuple[int, int]:
-        """(number of this screen, expected number of screens), e.g. (2, 5) for "Étape 2 sur 5"."""
+        """(number of this screen, screens in all), e.g. (2, 5) for "Étape 2 sur 5".
+
+        The total is that of the longest way the answers still allow: an answer can only make
+        it smaller, never larger, so "sur 7" does not become "sur 9" under the citizen's feet.
+        """
         current = len(self._history) + 1
-        return current, current - 1 + self._remaining()
+        return current, current - 1 + self._most_screens(self.position, dict(self.answers))
 
     def summary(self) -> Summary:
         answers = self.answers
@@ -146,23 +150,32 @@ class ProcedureRun:
         """The first screen at or after ``step_id`` whose conditions hold (None: the summary)."""
         return self._peek(step_id, self.answers)
 
-    def _remaining(self) -> int:
-        """Screens from here to the summary, assuming first choices for unanswered questions."""
-        if self.position is None:
-            return 0
-        answers = dict(self.answers)
+    def _most_screens(self, position: Position | None, answers: dict[str, str]) -> int:
+        """Screens from ``position`` to the summary on the longest path the answers allow."""
         count = 0
-        position: Position | None = self.position
         while position is not None:
             step = self._steps[position.step_id]
+            if step.kind == "question" and step.id not in answers:
+                # Every answer still open: the longest of the ways it leads.
+                return (
+                    count
+                    + 1
+                    + max(
+                        self._most_screens(
+                            self._peek(
+                                choice.next or self._default_next(step), {**answers, step.id: choice.id}
+                            ),
+                            {**answers, step.id: choice.id},
+                        )
+                        for choice in step.choices
+                    )
+                )
             if step.kind == "documents":
                 documents = [d for d in self.procedure.documents if condition_holds(d.when, answers)]
                 count += len(documents) - position.document_index
                 target = self._default_next(step)
             elif step.kind == "question":
                 count += 1
-                choice = step.choices[0]
-                answers.setdefault(step.id, choice.id)
                 chosen = next(c for c in step.choices if c.id == answers[step.id])
                 target = chosen.next or self._default_next(step)
             else:

@@ -95,3 +95,22 @@ def localized(text: dict[str, str], language: str) -> tuple[str, bool]:
     if language in text:
         return text[language], False
     return text["fr"], language != "fr"
+
+
+class ContentReader:
+    """Reads content fields in one language; a field without it is read in French, and noted."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        #: Some field read so far exists only in French.
+        self.fell_back = False
+
+    def __call__(self, text: dict[str, str]) -> str:
+        return self.read(text)[0]
+
+    def read(self, text: dict[str, str]) -> tuple[str, str | None]:
+        """The text, and "fr" when it is the French of a field missing in the session's language
+        (the voice then reads it in French); None when it is in the session's language."""
+        value, used_french = localized(text, self.language)
+        self.fell_back = self.fell_back or used_french
+        return value, "fr" if used_french else None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from devices.receipt import LineStyle, ReceiptDocument, ReceiptLine
 from kiosk.config import Place
 from kiosk.engine import Summary
-from kiosk.i18n import Translator, localized
+from kiosk.i18n import ContentReader, Translator
 from kiosk.procedures import Procedure, WhereToGo
 
 
@@ -23,12 +23,20 @@ class SummaryFacts:
 
 
 @dataclass(frozen=True)
-class Section:
-    """A heading and its lines; each line carries its style (a document's mark, for instance)."""
+class SectionLine:
+    """One line of the summary, with its style (a document's mark, for instance)."""
 
+    text: str
+    style: LineStyle = LineStyle.TEXT
+    #: "fr" when the text is French in another language's session (the voice reads it in French).
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
     heading: str
     pictogram: str
-    lines: list[tuple[str, LineStyle]]
+    lines: list[SectionLine]
 
 
 @dataclass(frozen=True)
@@ -42,69 +50,61 @@ class SummaryContent:
 
 
 def place_lines(
-    where: WhereToGo, place: Place | None, tr: Translator, language: str
-) -> tuple[list[str], bool]:
+    where: WhereToGo, place: Place | None, read: ContentReader, tr: Translator
+) -> list[SectionLine]:
     """Where to go: the configured place if the site has it, else the procedure's own text."""
-    text, fell_back = localized(where.text, language)
     if place is None:
-        return [text], fell_back
-    lines = [place.name, place.address, *place.hours]
-    lines += [
-        value
-        for value in (
-            place.appointment,
-            place.phone and tr("Téléphone : {phone}", phone=place.phone),
-        )
-        if value
-    ]
-    return lines, False
+        text, language = read.read(where.text)
+        return [SectionLine(text, language=language)]
+    # The site's configuration is written in French: in another language it is read in French.
+    french = "fr" if read.language != "fr" else None
+    read.fell_back = read.fell_back or french is not None
+    lines = [SectionLine(value, language=french) for value in (place.name, place.address, *place.hours)]
+    if place.appointment:
+        lines.append(SectionLine(place.appointment, language=french))
+    if place.phone:
+        lines.append(SectionLine(tr("Téléphone : {phone}", phone=place.phone)))
+    return lines
 
 
 def summary_content(facts: SummaryFacts, tr: Translator, language: str) -> SummaryContent:
     summary = facts.summary
     procedure = facts.procedure
-    fell_back = False
+    read = ContentReader(language)
 
-    def text(value: dict[str, str]) -> str:
-        nonlocal fell_back
-        result, used_french = localized(value, language)
-        fell_back = fell_back or used_french
-        return result
+    def line(value: dict[str, str], style: LineStyle = LineStyle.TEXT) -> SectionLine:
+        text, text_language = read.read(value)
+        return SectionLine(text, style, text_language)
 
-    documents: list[tuple[str, LineStyle]] = []
+    documents: list[SectionLine] = []
     for status in summary.documents:
-        label = text(status.document.label)
+        label, label_language = read.read(status.document.label)
         if status.has_it:
-            documents.append((tr("Vous l'avez : {document}", document=label), LineStyle.CHECKED))
+            text, style = tr("Vous l'avez : {document}", document=label), LineStyle.CHECKED
         else:
-            documents.append((tr("À trouver : {document}", document=label), LineStyle.MISSING))
-    where, where_fell_back = place_lines(procedure.where, facts.place, tr, language)
-    sections = [
-        Section(
-            tr("Ce que vous devez faire"),
-            "next",
-            [(text(t.text), LineStyle.TEXT) for t in summary.todo],
-        ),
-    ]
+            text, style = tr("À trouver : {document}", document=label), LineStyle.MISSING
+        # A French label inside a translated sentence: the sentence is read in French too.
+        documents.append(SectionLine(text, style, label_language))
+    sections = [Section(tr("Ce que vous devez faire"), "next", [line(item.text) for item in summary.todo])]
     if documents:
         sections.append(Section(tr("Les documents à apporter"), "document", documents))
     sections += [
-        Section(tr("Combien ça coûte"), "euro", [(text(summary.cost.text), LineStyle.TEXT)]),
-        Section(tr("Combien de temps"), "clock", [(text(summary.delay.text), LineStyle.TEXT)]),
-        Section(tr("Où aller"), "address", [(line, LineStyle.TEXT) for line in where]),
+        Section(tr("Combien ça coûte"), "euro", [line(summary.cost.text)]),
+        Section(tr("Combien de temps"), "clock", [line(summary.delay.text)]),
+        Section(tr("Où aller"), "address", place_lines(procedure.where, facts.place, read, tr)),
     ]
     source = procedure.source
     return SummaryContent(
-        title=text(procedure.title),
+        title=read(procedure.title),
         sections=sections,
         online_url=str(procedure.online_service.url),
-        online_label=text(procedure.online_service.label),
+        online_label=read(procedure.online_service.label),
         source=tr(
             "Source : service-public.fr, fiche {reference}, vérifiée le {date}",
             reference=source.reference,
             date=source.checked.strftime("%d/%m/%Y"),
         ),
-        fell_back=fell_back or where_fell_back,
+        fell_back=read.fell_back,
     )
 
 
@@ -113,7 +113,7 @@ def build_receipt(content: SummaryContent, site_name: str) -> ReceiptDocument:
     lines = [ReceiptLine(content.title, LineStyle.TITLE), ReceiptLine(site_name)]
     for section in content.sections:
         lines.append(ReceiptLine(section.heading, LineStyle.HEADING))
-        lines.extend(ReceiptLine(text, style) for text, style in section.lines)
+        lines.extend(ReceiptLine(line.text, line.style) for line in section.lines)
     return ReceiptDocument(
         lines=lines,
         qr_url=content.online_url,

@@ -17,6 +17,29 @@ class Mark(Enum):
 
 
 @dataclass(frozen=True)
+class Said:
+    """A piece of what a screen says (a sentence or more, ending as a sentence ends).
+
+    ``language``: the voice that says it when it is not the screen's own (a language named in
+    itself, a text that exists only in French); None: the screen's language.
+    """
+
+    text: str
+    language: str | None = None
+    #: A short silence comes before it: each choice is heard apart from the one before.
+    pause_before: bool = False
+
+
+#: What a screen says: its pieces, in order.
+Speech = tuple[Said, ...]
+
+
+def speech_text(speech: Speech) -> str:
+    """The pieces as one text (for logs of tests and for search), without the pauses."""
+    return " ".join(piece.text for piece in speech)
+
+
+@dataclass(frozen=True)
 class Line:
     text: str
     pictogram: str | None = None
@@ -25,6 +48,8 @@ class Line:
     private: bool = False
     #: What is said instead of ``text`` when the two differ ("25 €" said "vingt-cinq euros").
     spoken: str | None = None
+    #: The language of ``text`` when it is not the screen's (a text that exists only in French).
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +64,10 @@ class Action:
     command: Enum
     argument: object = None
     enabled: bool = True
+    #: The language of ``text`` when it is not the screen's (a language named in itself).
+    language: str | None = None
+    #: Its words would give away a masked entry (a PIN pad's digit): said by its place only.
+    secret: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,7 +77,8 @@ class Page:
     name: str
     title: str
     language: str
-    spoken: str
+    #: Everything the screen says ("Écouter", "Répéter"): content first, then the choices.
+    spoken: Speech
     lines: list[Line] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     pictogram: str | None = None
@@ -73,6 +103,9 @@ class Page:
     #: The words of the buttons that scroll a long page without dragging (WCAG 2.5.7):
     #: further down, and back to the top.
     pager: tuple[str, str] = ("Voir la suite", "Remonter")
+    #: What the screen says when it appears, if shorter than ``spoken`` (the receipt does not
+    #: read again the summary just heard); None: ``spoken``.
+    announcement: Speech | None = None
 
     def action(self, action_id: str) -> Action:
         for action in (*self.actions, *self.secondary, *self.tools):
@@ -81,19 +114,48 @@ class Page:
         raise LookupError(action_id)
 
     @property
+    def spoken_text(self) -> str:
+        return speech_text(self.spoken)
+
+    @property
+    def arrival(self) -> Speech:
+        """What the screen says when it appears."""
+        return self.announcement if self.announcement is not None else self.spoken
+
+    @property
     def main_action(self) -> Action | None:
         """Where the keypad focus starts on this screen: its main action, else its first choice."""
         return next((action for action in self.actions if action.enabled), None)
 
 
 def spoken_description(
-    title: str, lines: list[Line], actions: list[Action], intro: str, private_listening: bool = False
-) -> str:
-    """Title, instruction and choices as one utterance, from the same words as the screen.
+    title: str,
+    lines: list[Line],
+    actions: list[Action],
+    choices: str,
+    private_listening: bool = False,
+    note: str = "",
+    title_language: str | None = None,
+) -> Speech:
+    """Title, a note, the lines, then the choices, as pieces: the same words as the screen.
 
-    Lines holding personal data are left out unless the listening is private (headset or consent).
+    ``choices`` introduces the choices ("2 choix :"; a lone button needs no introduction), each
+    then its own piece, so that "Oui, je l'ai" and "Non, je ne l'ai pas" are heard as two. Lines
+    holding personal data are left out unless the listening is private (headset or consent).
     """
-    parts = [title, *((line.spoken or line.text) for line in lines if private_listening or not line.private)]
-    if actions:
-        parts.append(intro + " " + ", ".join(action.text for action in actions))
-    return ". ".join(part.rstrip(". ") for part in parts if part) + "."
+    pieces = [Said(sentence(title), title_language), *([Said(sentence(note))] if note else [])]
+    pieces += [
+        Said(sentence(line.spoken or line.text), line.language)
+        for line in lines
+        if private_listening or not line.private
+    ]
+    if len(actions) > 1:
+        pieces.append(Said(choices, pause_before=True))
+    pieces += [Said(sentence(action.text), action.language, pause_before=True) for action in actions]
+    return tuple(piece for piece in pieces if piece.text.strip())
+
+
+def sentence(text: str) -> str:
+    """``text`` ending as a sentence ends, so that the voice drops its tone and pauses there."""
+    text = text.strip()
+    return text if not text or text.endswith((".", "!", "?", ":", "…", "؟")) else text + "."

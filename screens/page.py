@@ -144,9 +144,12 @@ class PageScreen(Screen):
         return 2 if wide and count > 3 and self.style.scale < 2 else 1
 
     def focusables(self) -> list[KioskButton]:
-        """The actionable widgets in reading order, for the keypad (hidden pagers are disabled)."""
+        """The actionable widgets in the keypad's order (hidden pagers are disabled): the
+        screen's own choices first, then the welcome screen's languages, the scroll buttons,
+        and the speech and language row last, so that a citizen does not wade through the tools
+        on every screen."""
         found: list[KioskButton] = []
         ids = self.ids
-        for container in (ids.tools, ids.secondary, ids.pager, ids.actions):
+        for container in (ids.actions, ids.secondary, ids.pager, ids.tools):
             found += [w for w in reversed(container.children) if isinstance(w, KioskButton)]
         return found

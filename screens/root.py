@@ -145,9 +145,17 @@ class KioskRoot(FloatLayout):
     def move_focus(self, step: int) -> KioskButton | None:
         """The next (``step`` 1) or previous (-1) control, from wherever the focus is; it wraps."""
         self.show_focus = True
+        count = len(self.focusables())
+        if not count:
+            return None
         if self.focus_index < 0:
-            return self.set_focus(0 if step > 0 else -1 % max(1, len(self.focusables())))
-        return self.set_focus(self.focus_index + step)
+            return self.set_focus(0 if step > 0 else count - 1)
+        return self.set_focus((self.focus_index + step) % count)
+
+    def place_of(self, widget: KioskButton) -> tuple[int, int]:
+        """(position, count) of ``widget`` among the usable buttons of its row: "2 sur 3"."""
+        row = [w for w in reversed(widget.parent.children) if isinstance(w, KioskButton) and not w.disabled]
+        return row.index(widget) + 1, len(row)
 
     def activate_focus(self) -> bool:
         """The keypad's Enter: use the focused control."""

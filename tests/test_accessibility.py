@@ -13,7 +13,7 @@ from accessibility.pictograms import ICON_FONT, PICTOGRAMS
 from accessibility.speech import RecordingEngine, SpeechManager
 from accessibility.themes import THEMES, contrast_ratio
 from kiosk.i18n import translator, ui_messages
-from kiosk.viewmodels import Line, Mark, spoken_description
+from kiosk.viewmodels import Line, Mark, speech_text, spoken_description
 
 from support.harness import Harness
 
@@ -79,8 +79,10 @@ def test_capital_letters_are_tall_enough(size: tuple[int, int], pixels_per_mm: f
 # Rows 6 and 1: personal lines are spoken only in private listening.
 def test_personal_lines_are_left_out_of_speech_unless_private() -> None:
     lines = [Line("Votre nom :"), Line("MARTIN", private=True)]
-    assert "MARTIN" not in spoken_description("Carte lue", lines, [], "Vos choix :")
-    assert "MARTIN" in spoken_description("Carte lue", lines, [], "Vos choix :", private_listening=True)
+    assert "MARTIN" not in speech_text(spoken_description("Carte lue", lines, [], "Vos choix :"))
+    assert "MARTIN" in speech_text(
+        spoken_description("Carte lue", lines, [], "Vos choix :", private_listening=True)
+    )
 
 
 def test_headset_makes_listening_private_and_turns_speech_on(harness: Harness) -> None:
@@ -93,13 +95,27 @@ def test_headset_makes_listening_private_and_turns_speech_on(harness: Harness) -
     assert not speech.private_listening
 
 
-# Row 5: the keypad's help key on the welcome screen turns speech on.
+# Row 5: the keypad's help key on the welcome screen turns speech on; twice, it calls a mediator.
 def test_help_key_on_home_turns_speech_on_then_calls_help(harness: Harness) -> None:
     harness.journey.key("help")
     assert harness.session.speech_mode and harness.screen == "home"
-    assert harness.spoken()[-1][0].startswith("Bonjour")
+    screen, hint = harness.spoken()[-2:]
+    assert screen[0].startswith("Bonjour")
+    assert hint[0] == "Pour appeler un conseiller, appuyez deux fois sur la touche Aide."
+    harness.journey.key("help")  # within 2 s
+    assert harness.screen == "help" and harness.help.sent
+
+
+# Row 5: a help key pressed once, later, says the screen again and never calls by itself.
+def test_the_help_key_once_says_the_screen_again(harness: Harness) -> None:
+    harness.walk("listen_toggle", "start")
+    harness.advance(5)
     harness.journey.key("help")
-    assert harness.screen == "help"
+    screen, _hint = harness.spoken()[-2:]
+    assert screen[0] == harness.page.spoken_text and harness.screen == "catalogue"
+    harness.advance(3)
+    harness.journey.key("help")
+    assert harness.screen == "catalogue" and not harness.help.sent, "two presses 3 s apart are not a call"
 
 
 # Row 7: masked entry is never echoed.
@@ -112,7 +128,7 @@ def test_pin_digits_are_never_spoken(harness: Harness) -> None:
     # Each new digit interrupts the last "Chiffre saisi"; whatever is said is only that.
     assert said[before:] and set(said[before:]) == {"Chiffre saisi"}
     assert not any("9173" in text or "9 1 7 3" in text for text in said)
-    assert "9173" not in harness.page.spoken
+    assert "9173" not in harness.page.spoken_text
 
 
 # Row 8: volume in steps, back to the default at the end of the session.
@@ -162,7 +178,7 @@ def test_every_receipt_line_is_in_the_spoken_receipt(harness: Harness) -> None:
     harness.walk("receipt", "print")
     document = harness.journey.printing.last_receipt
     assert document is not None
-    spoken = harness.page.spoken
+    spoken = harness.page.spoken_text
     for line in document.lines:
         assert line.text.rstrip(". ") in spoken, line.text
     assert document.qr_caption in spoken

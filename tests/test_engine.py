@@ -95,3 +95,43 @@ def test_a_wrong_answer_is_refused() -> None:
     run = ProcedureRun(CATALOGUE.procedures["passeport"])
     with pytest.raises(ValueError):
         run.answer("not-a-choice")
+
+
+def _every_path(catalogue_procedure):  # noqa: ANN001, ANN202 - a Procedure, an iterator of runs
+    from kiosk.engine import ProcedureRun
+
+    pending: list[list[str]] = [[]]
+    while pending:
+        forced = pending.pop()
+        run = ProcedureRun(catalogue_procedure)
+        seen: list[tuple[int, int]] = []
+        taken: list[str] = []
+        while not run.finished:
+            seen.append(run.progress())
+            step = run.step
+            if step.kind == "question":
+                ids = [choice.id for choice in step.choices]
+                choice = forced[len(taken)] if len(taken) < len(forced) else ids[0]
+                if len(taken) >= len(forced):
+                    pending += [[*taken, other] for other in ids[1:]]
+                taken.append(choice)
+                run.answer(choice)
+            elif step.kind == "documents":
+                run.answer_document(False)
+            else:
+                run.proceed()
+        yield catalogue_procedure.id, taken, seen
+
+
+def test_the_step_total_never_grows_under_the_citizens_feet() -> None:
+    from kiosk.content import load_catalogue
+
+    for procedure in load_catalogue().procedures.values():
+        for procedure_id, answers, seen in _every_path(procedure):
+            where = f"{procedure_id} {answers}"
+            assert [number for number, _ in seen] == list(range(1, len(seen) + 1)), where
+            totals = [total for _, total in seen]
+            pairs = zip(totals, totals[1:], strict=False)
+            assert all(later <= earlier for earlier, later in pairs), (where, totals)
+            # An answer may end the procedure early ("Étape 2 sur 9", then the summary): never late.
+            assert totals[-1] >= len(seen), (where, totals)

@@ -64,7 +64,7 @@ def test_a_language_change_on_a_step_keeps_the_place_and_answers(harness: Harnes
 
     assert harness.screen == "step" and harness.session.run is run and run.step.id == "situation"
     assert run.answers == answers
-    assert harness.page.title == "Your situation" and harness.page.progress == "Step 2 of 7" != progress
+    assert harness.page.title == "Your situation" and harness.page.progress == "Step 2 of 11" != progress
     harness.tap("lang_ar")
     assert harness.screen == "step" and harness.page.title == "وضعك" and harness.page.rtl
 
@@ -83,7 +83,8 @@ def test_speech_mode_speaks_each_new_screen_in_its_language(harness: Harness) ->
     text, language = harness.spoken()[-1]
     assert text.startswith("Votre démarche. Choisissez un sujet.") and language == "fr"
     harness.tap("lang_en")
-    assert harness.spoken()[-1] == (harness.page.spoken, "en") and "Your paperwork" in harness.page.spoken
+    assert harness.spoken()[-1] == (harness.page.spoken_text, "en")
+    assert harness.page.spoken_text.startswith("Your paperwork. Choose a topic. 6 choices: ID papers.")
 
 
 def test_without_speech_mode_a_new_screen_says_nothing(harness: Harness) -> None:
@@ -314,7 +315,7 @@ def test_a_keypad_user_hears_where_the_focus_starts(harness: Harness) -> None:
     harness.journey.keypad_help()  # speech on
     harness.tap("start")
     said = harness.spoken()[-1][0]
-    assert said.startswith("Votre démarche.") and said.endswith("Papiers d'identité.")
+    assert said.startswith("Votre démarche.") and said.endswith("Vous êtes sur : Papiers d'identité.")
 
 
 # -- touch to hear ----------------------------------------------------------------------------

@@ -12,9 +12,15 @@ according to its :class:`Priority`:
   does not interrupt the current utterance.
 * ``NORMAL`` is appended.
 
+``speak(..., remember=False)`` says something that "Répéter" must not repeat (a focus move, a
+confirmation such as "Plus fort."): ``repeat()`` says the last utterance that was remembered.
+``announce()`` is an interjection ("Pause."): it is said at once, even while paused, and leaves
+the queue as it was; the item it cut short is said again after it, unless paused.
+
 One worker thread, owned by the manager and started in its constructor, takes the
 utterance at the head of the queue and works through its items in order: text goes to
-``engine.say()`` (which blocks that thread while speaking), ``Pause`` waits, ``Rate`` and
+``engine.say()`` (which blocks that thread while speaking), prepared for the voice by
+:mod:`.pronunciation` ("8 h 30" said "8 heures 30"); ``Pause`` waits, ``Rate`` and
 ``LanguageChange`` change how the following text is said, ``Callback`` is called. The
 worker is the only thread that calls ``engine.say()``, so an engine never sees two
 utterances at once.
@@ -52,6 +58,7 @@ from dataclasses import dataclass
 from .commands import Callback, LanguageChange, Pause, Rate, SpeechItem, Utterance
 from .engines import SilentEngine, SpeechEngine
 from .priorities import Priority
+from .pronunciation import for_speech
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +109,8 @@ class _Entry:
     #: Language and rate multiplier in force, changed by LanguageChange and Rate commands.
     language: str = ""
     rate_multiplier: float = 1.0
+    #: "Répéter" may say it again (False for focus moves and confirmations).
+    remember: bool = True
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -138,6 +147,8 @@ class SpeechManager:
         self._condition = threading.Condition()
         self._queue: deque[_Entry] = deque()
         self._current: _Entry | None = None
+        #: Said before anything else, even while paused (see ``announce``).
+        self._interjection: _Entry | None = None
         self._paused = False
         self._closing = False
         self._unavailable_reported = False
@@ -163,16 +174,32 @@ class SpeechManager:
         content: str | Sequence[SpeechItem],
         language: str = "fr",
         priority: Priority = Priority.NOW,
+        remember: bool = True,
     ) -> None:
         """Queue ``content`` in ``language`` with ``priority``; returns at once.
 
+        ``remember=False``: "Répéter" will not say it again (a focus move, a confirmation).
         Blank content is ignored (it does not interrupt: use ``stop()`` for that).
         Raises TypeError at once for an item that is neither text nor a speech command.
         """
         utterance = Utterance.from_content(content, language)
         if utterance.is_empty:
             return
-        self._enqueue(utterance, Priority(priority))
+        self._enqueue(utterance, Priority(priority), remember)
+
+    def announce(self, content: str | Sequence[SpeechItem], language: str = "fr") -> None:
+        """Say ``content`` now, as an interjection: even while paused, without dropping the queue.
+
+        What it cuts short is said again after it (unless paused); "Répéter" never says it.
+        """
+        utterance = Utterance.from_content(content, language)
+        if utterance.is_empty:
+            return
+        with self._condition:
+            if self._closing:
+                return
+            self._interjection = _Entry(utterance, Priority.NOW, language=utterance.language, remember=False)
+            self._interrupt_locked()
 
     def repeat(self) -> None:
         """Say the last utterance again, interrupting anything (the "Répéter" key)."""
@@ -255,7 +282,7 @@ class SpeechManager:
 
     @property
     def last(self) -> Utterance | None:
-        """The utterance started most recently (what "Répéter" says), or None."""
+        """The last remembered utterance asked for (what "Répéter" says), or None."""
         with self._condition:
             return self._last
 
@@ -279,7 +306,12 @@ class SpeechManager:
         """
         with self._condition:
             return self._condition.wait_for(
-                lambda: self._current is None and not self._queue and not self._forget_pending_locked(),
+                lambda: (
+                    self._current is None
+                    and self._interjection is None
+                    and not self._queue
+                    and not self._forget_pending_locked()
+                ),
                 timeout,
             )
 
@@ -295,11 +327,14 @@ class SpeechManager:
 
     # -- internals: called with the lock held -----------------------------------------
 
-    def _enqueue(self, utterance: Utterance, priority: Priority) -> None:
-        entry = _Entry(utterance, priority, language=utterance.language)
+    def _enqueue(self, utterance: Utterance, priority: Priority, remember: bool = True) -> None:
+        entry = _Entry(utterance, priority, language=utterance.language, remember=remember)
         with self._condition:
             if self._closing:
                 return
+            if remember:
+                # Asked for, even if cut short before it began: "Répéter" says it.
+                self._last = utterance
             if priority is Priority.NOW:
                 self._cancel_all_locked()
                 self._queue.append(entry)
@@ -317,6 +352,7 @@ class SpeechManager:
     def _cancel_all_locked(self) -> None:
         self._queue.clear()
         self._current = None
+        self._interjection = None
         self._paused = False
         self._interrupt_locked()
 
@@ -357,6 +393,7 @@ class SpeechManager:
         return (
             self._closing
             or self._forget_pending_locked()
+            or self._interjection is not None
             or (not self._paused and (self._current is not None or bool(self._queue)))
         )
 
@@ -381,19 +418,21 @@ class SpeechManager:
                 return True  # served at the start of the next step, before any say()
             if self._closing:
                 return False
-            if self._current is None:
-                self._current = self._queue.popleft()
-            entry = self._current
+            if self._interjection is not None:
+                entry = self._interjection
+            else:
+                if self._current is None:
+                    self._current = self._queue.popleft()
+                entry = self._current
             items = entry.utterance.items
             if entry.next_item >= len(items):
                 self._finish_entry_locked(entry)
                 return True
             item = items[entry.next_item]
             generation = self._generation
-            announce = not entry.started
-            if announce:
+            first_item = not entry.started
+            if first_item:
                 entry.started = True
-                self._last = entry.utterance
                 if entry.utterance.text:
                     self._history.append(entry.utterance.text)
             engine = self._engine
@@ -408,7 +447,7 @@ class SpeechManager:
             language = entry.language
             rate = _clamp(self._rate * entry.rate_multiplier, 0.1, 10.0)
             volume = self._volume
-        if announce:
+        if first_item:
             self._call_safely(self.on_started, entry.utterance, what="on_started")
         if isinstance(item, str):
             self._say(engine, item, language, rate, volume)
@@ -420,7 +459,7 @@ class SpeechManager:
             self._saying = None
             # Advance only if nothing interrupted this item: after pause() it is said
             # again on resume(); after stop() or NOW the entry is already gone.
-            if self._generation == generation and self._current is entry:
+            if self._generation == generation and entry in (self._current, self._interjection):
                 entry.next_item += 1
                 if entry.next_item >= len(items):
                     self._finish_entry_locked(entry)
@@ -450,11 +489,13 @@ class SpeechManager:
     def _finish_entry_locked(self, entry: _Entry) -> None:
         if self._current is entry:
             self._current = None
+        if self._interjection is entry:
+            self._interjection = None
         self._condition.notify_all()  # for wait_idle
 
     def _say(self, engine: SpeechEngine, text: str, language: str, rate: float, volume: float) -> None:
         try:
-            engine.say(text, language, rate, volume)
+            engine.say(for_speech(text, language), language, rate, volume)
         except Exception:
             # Not the text (privacy): only what failed.
             logger.warning("Speech engine failed; switching to silence", exc_info=True)

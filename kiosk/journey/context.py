@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
+from accessibility.speech.commands import SpeechCommand
+from accessibility.speech.priorities import Priority
 from fleet.help import HelpChannel, HelpReason, HelpRequest
 from kiosk.config import SiteConfig
 from kiosk.i18n import Translator, translator
@@ -17,21 +19,41 @@ from kiosk.session import Session
 class Change(Enum):
     """What a flow changed, so the journey knows what to say and where the keypad focus goes."""
 
-    #: Another screen, or the next step of a procedure: read aloud in speech mode (any speech
-    #: of the screen before is cut short), and the keypad focus starts on its main action.
+    #: Another screen, or the next step of a procedure: in speech mode it says what it has to
+    #: say on arrival (any speech of the screen before is cut short), and the keypad focus
+    #: starts on its main action.
     NEW_SCREEN = "new_screen"
-    #: The same screen in another state (a setting, a language): read aloud again in speech
-    #: mode; the keypad focus stays on the control the citizen used.
+    #: A control changed state (a setting): in speech mode the control says its new words; the
+    #: keypad focus stays on it.
     UPDATED = "updated"
+    #: The same screen, to be heard again in full in speech mode (another language, speech just
+    #: turned on); the focus stays.
+    REREAD = "reread"
+    #: The screen's first line says how something went (printing): in speech mode that line is
+    #: said; the focus stays.
+    STATUS = "status"
     #: The same screen with a detail changed (a countdown, a PIN digit, pause): nothing is
     #: said, the focus stays, and the screen is not redrawn when nothing it shows changed.
     QUIET = "quiet"
     #: The same screen now shows an error on its first line: that line is said aloud even
     #: outside speech mode (EN 301 549 5.1.3.15); in speech mode the whole screen is.
     ERROR = "error"
-    #: Nothing changed, but the citizen asked to hear the screen ("Écouter"): read aloud even
-    #: outside speech mode.
+    #: Nothing changed, but the citizen asked to hear the screen ("Écouter", the help key):
+    #: read aloud in full even outside speech mode.
     READ_ALOUD = "read_aloud"
+
+
+class SessionEnd(Enum):
+    """Why a session ended: what the kiosk says as it wipes it."""
+
+    FINISHED = "finished"  #: the satisfaction question was answered (or skipped)
+    TIMEOUT = "timeout"  #: the idle warning ran out
+    MEDIATOR = "mediator"  #: the mediator ended it
+    QUIT = "quit"  #: the kiosk stops
+
+
+#: What the speech layer is asked to say: text, or text and speech commands (pause, language).
+SpeechContent = str | Sequence[str | SpeechCommand]
 
 
 class Speaker(Protocol):
@@ -43,7 +65,15 @@ class Speaker(Protocol):
     @property
     def paused(self) -> bool: ...
 
-    def speak(self, content: str, language: str = "fr") -> None: ...
+    def speak(
+        self,
+        content: SpeechContent,
+        language: str = "fr",
+        priority: Priority = Priority.NOW,
+        remember: bool = True,
+    ) -> None: ...
+
+    def announce(self, content: SpeechContent, language: str = "fr") -> None: ...
 
     def stop(self) -> None: ...
 
@@ -111,8 +141,14 @@ class FlowContext:
         self.redraw(Change.NEW_SCREEN)
 
     def say(self, text: str) -> None:
-        """Say a short confirmation in the citizen's language (it interrupts what is said)."""
-        self.speech.speak(text, language=self.session.language)
+        """Say a short confirmation in the citizen's language, at once and even with speech mode
+        off (a volume key's sample); "Répéter" does not repeat it."""
+        self.speech.speak(text, language=self.session.language, remember=False)
+
+    def tell(self, text: str) -> None:
+        """Like ``say``, in speech mode only (what a sighted citizen sees on the screen)."""
+        if self.session.speech_mode:
+            self.say(text)
 
     def request_help(self, reason: HelpReason) -> None:
         """Tell the mediators: which kiosk, screen and procedure, and why; never who."""

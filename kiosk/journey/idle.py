@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from kiosk.idle import IdleState, IdleTimer
-from kiosk.journey.context import Change, FlowContext, Handlers, ScreenViews
+from kiosk.journey.context import Change, FlowContext, Handlers, ScreenViews, SessionEnd
 from kiosk.journey.router import Location, ScreenName
 
 
@@ -25,7 +25,7 @@ class IdleView:
 class IdleFlow:
     """Owns the idle timer of the session; the application calls :meth:`tick` a few times a second."""
 
-    def __init__(self, context: FlowContext, end_session: Callable[[], None]) -> None:
+    def __init__(self, context: FlowContext, end_session: Callable[[SessionEnd], None]) -> None:
         self._context = context
         self._end_session = end_session
         timeouts = context.config.timeouts
@@ -63,7 +63,7 @@ class IdleFlow:
         if change is IdleState.WARNING:
             self._context.show(Location(ScreenName.IDLE))
         elif change is IdleState.EXPIRED:
-            self._end_session()
+            self._end_session(SessionEnd.TIMEOUT)
         elif self._context.router.screen is ScreenName.IDLE:
             self._context.redraw(Change.QUIET)
 

@@ -18,7 +18,17 @@ from devices.receipt import ReceiptPrinter
 from fleet.help import HelpChannel
 from kiosk.config import SiteConfig
 from kiosk.content import ContentLibrary
-from kiosk.journey.context import Background, Change, Flow, FlowContext, Handlers, ScreenViews, Speaker
+from kiosk.i18n import N_, translator
+from kiosk.journey.context import (
+    Background,
+    Change,
+    Flow,
+    FlowContext,
+    Handlers,
+    ScreenViews,
+    SessionEnd,
+    Speaker,
+)
 from kiosk.journey.idle import IdleFlow
 from kiosk.journey.mediator import DeviceStatus, MediatorCommand, MediatorFlow
 from kiosk.journey.printing import PrintingFlow
@@ -26,18 +36,21 @@ from kiosk.journey.procedure import ProcedureFlow
 from kiosk.journey.router import MEDIATOR_SCREENS, Location, NavigationCommand, Router, ScreenName
 from kiosk.journey.settings import SettingsFlow
 from kiosk.journey.speech_controls import SpeechControl, SpeechControlsFlow
+from kiosk.journey.voice import CHOICE_PAUSE_MS, Voice
 from kiosk.journey.welcome import WelcomeFlow
 from kiosk.mediator import PinLock
 from kiosk.pages import bar, registry
 from kiosk.pages.frame import Frame
 from kiosk.session import Session
-from kiosk.viewmodels import Action, Page
+from kiosk.viewmodels import Action, Page, Said
 
 logger = logging.getLogger(__name__)
 
 #: Commands that answer the idle warning when they are used on it, as "Je suis encore là" does
 #: ("Retour" answers it too); the language and speech rows keep it, so it can be understood.
 ANSWERS_TO_THE_WARNING = frozenset({NavigationCommand.HOME, MediatorCommand.ASK_HELP})
+#: Seconds within which a second press of the help key calls a mediator.
+HELP_AGAIN_SECONDS = 2.0
 #: The keypad keys the journey answers itself; the arrows and Enter move and use the focus,
 #: which the screens own.
 JOURNEY_KEYS = ("back", "help", "volume_up", "volume_down")
@@ -56,6 +69,8 @@ class Services:
     device_status: Callable[[], list[DeviceStatus]]
     #: Tells the application to stop (the mediator's "Quitter la borne").
     quit: Callable[[], None]
+    #: The silence before each choice a screen says (tests make it 0 to run faster).
+    choice_pause_ms: int = CHOICE_PAUSE_MS
 
 
 @dataclass(frozen=True)
@@ -144,8 +159,17 @@ class Journey:
         missing = set(ScreenName) - set(self._views)
         if missing:
             raise RuntimeError(f"no flow shows the screens {sorted(missing)}")
+        self.voice = Voice(
+            services.speech,
+            self.session,
+            headset=lambda: self.speech_controls.headset_plugged,
+            choice_pause_ms=services.choice_pause_ms,
+        )
+        self._clock = services.clock
         #: The control the citizen used last: the focus stays on it while the screen stays.
         self._activated: str | None = None
+        #: When the help key was last pressed: a second press soon after calls a mediator.
+        self._help_pressed_at: float | None = None
         self.presentation = self._present(Change.NEW_SCREEN)
 
     # -- what is shown -----------------------------------------------------------------------
@@ -192,34 +216,15 @@ class Journey:
         if change is Change.QUIET and unchanged:
             return  # a countdown tick that changed nothing on screen
         self.presentation = presentation
+        used, self._activated = self._activated, None
         # The control used is where the focus stays for this drawing only: a later redraw (a
         # countdown tick) leaves the focus wherever the keypad has moved it since.
-        self._activated = None
         self._on_present(presentation)
-        self._speak(change, presentation)
-
-    def _speak(self, change: Change, presentation: Presentation) -> None:
-        page = presentation.page
-        language = self.session.language
-        speech_mode = self.session.speech_mode
         if change is Change.NEW_SCREEN:
             self.speech_controls.new_screen()
-            if speech_mode or self.router.screen is ScreenName.IDLE:
-                said = page.spoken
-                if self.session.keypad and presentation.focus:
-                    # A keypad user also hears where the focus starts.
-                    said = f"{said} {page.action(presentation.focus).text}."
-                self.speech.speak(said, language=language)
-            else:
-                self.speech.stop()  # a new screen interrupts what was being said
-        elif change is Change.UPDATED and speech_mode:
-            self.speech.speak(page.spoken, language=language)
-        elif change is Change.ERROR:
-            first = page.lines[0] if page.lines else None
-            said = page.spoken if speech_mode or first is None else first.spoken or first.text
-            self.speech.speak(said, language=language)
-        elif change is Change.READ_ALOUD:
-            self.speech.speak(page.spoken, language=language)
+        # The idle warning is said even with speech off: it must reach every citizen.
+        always = self.router.screen is ScreenName.IDLE and change is Change.NEW_SCREEN
+        self.voice.changed(change, presentation.page, presentation.focus, used, always)
 
     # -- what the citizen does -----------------------------------------------------------------
 
@@ -250,8 +255,10 @@ class Journey:
             self.session.statistics.features.add("keypad")
             self.redraw(Change.QUIET)
 
-    def focus_moved(self, text: str) -> None:
-        self.speech_controls.focus_moved(text)
+    def focus_moved(self, label: Said, secret: bool, position: int, count: int) -> None:
+        """The keypad moved the focus to a control, the ``position``-th of ``count`` in its row;
+        ``secret``: its words would give away a masked entry."""
+        self.voice.focus_moved(label, secret, position, count)
 
     def key(self, name: str) -> None:
         """A keypad key the journey answers: back, help, volume_up, volume_down."""
@@ -267,13 +274,28 @@ class Journey:
             raise ValueError(f"the journey has no key '{name}' (keys: {', '.join(JOURNEY_KEYS)})")
 
     def keypad_help(self) -> None:
-        """The keypad's help key: on the welcome screen it first turns speech on (no sight needed)."""
-        if self.router.screen is ScreenName.HOME and not self.session.speech_mode:
-            self.speech_controls.toggle_speech()
-        else:
+        """The keypad's help key: hear the screen again (turning speech on if it is off); pressed
+        twice in a row, it calls a mediator (the same meaning on every screen)."""
+        now = self._clock()
+        again = self._help_pressed_at is not None and now - self._help_pressed_at <= HELP_AGAIN_SECONDS
+        self._help_pressed_at = None if again else now
+        if again:
             if self.idle.warning:
                 self.idle.still_here()
             self.mediator.ask_help()
+            return
+        if self.idle.warning:
+            self.idle.still_here()
+        if not self.session.speech_mode:
+            self.speech_controls.toggle_speech()
+        else:
+            self.redraw(Change.READ_ALOUD)
+        self.voice.hint(
+            self.session_tr(N_("Pour appeler un conseiller, appuyez deux fois sur la touche Aide."))
+        )
+
+    def session_tr(self, message: str) -> str:
+        return translator(self.session.language)(message)
 
     def go_home(self) -> None:
         """ "Accueil": during a session, back to the list of subjects; the session goes on."""
@@ -311,24 +333,30 @@ class Journey:
     def speech_unavailable(self) -> None:
         self.speech_controls.unavailable()
 
-    def end_session(self) -> None:
-        """Wipe the citizen's session and every flow's memory of it; back to the welcome screen."""
+    def end_session(self, reason: SessionEnd = SessionEnd.MEDIATOR) -> None:
+        """Wipe the citizen's session and every flow's memory of it; back to the welcome screen,
+        saying goodbye in the session's language if it was heard."""
         statistics = self.session.statistics
         logger.info(
-            "session ended: procedure=%s completed=%s help=%s satisfaction=%s",
+            "session ended (%s): procedure=%s completed=%s help=%s satisfaction=%s",
+            reason.value,
             statistics.procedure_id,
             statistics.completed,
             statistics.help_requested,
             statistics.satisfaction,
         )
+        language = self.session.language
+        heard = self.session.speech_mode or reason is SessionEnd.TIMEOUT
         self.session.wipe()
         self.session.reduce_motion = self.config.display.reduce_motion
         self.speech.reset()
         for flow in self.flows:
             flow.forget()
         self._activated = None
+        self._help_pressed_at = None
         self.router.restart()
         self.redraw(Change.NEW_SCREEN)
+        self.voice.goodbye(reason, language, heard)
 
 
 def _merge(into: dict[Any, Any], more: ScreenViews | Handlers, what: str) -> None:

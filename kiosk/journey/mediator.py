@@ -10,7 +10,7 @@ from enum import Enum
 from fleet.help import HelpReason
 from kiosk.content import Catalogue
 from kiosk.i18n import N_
-from kiosk.journey.context import Change, FlowContext, Handlers, ScreenViews
+from kiosk.journey.context import Change, FlowContext, Handlers, ScreenViews, SessionEnd
 from kiosk.journey.router import MEDIATOR_SCREENS, Location, ScreenName
 from kiosk.mediator import PinLock
 from kiosk.procedures import Procedure
@@ -108,7 +108,7 @@ class MediatorFlow:
         catalogue: Callable[[], Catalogue],
         reload_catalogue: Callable[[], None],
         device_status: Callable[[], list[DeviceStatus]],
-        end_session: Callable[[], None],
+        end_session: Callable[[SessionEnd], None],
         on_quit: Callable[[], None],
     ) -> None:
         self._context = context
@@ -147,7 +147,7 @@ class MediatorFlow:
                 Location(ScreenName.MEDIATOR_PREVIEW), remember=False
             ),
             MediatorCommand.RELOAD: lambda _: self.reload(),
-            MediatorCommand.END_SESSION: lambda _: self._end_session(),
+            MediatorCommand.END_SESSION: lambda _: self._end_session(SessionEnd.MEDIATOR),
             MediatorCommand.QUIT: lambda _: self.quit(),
             MediatorCommand.CLOSE: lambda _: self.close(),
         }
@@ -242,7 +242,7 @@ class MediatorFlow:
         return PreviewListView(tuple(procedures), location.choices_page)
 
     def quit(self) -> None:
-        self._end_session()
+        self._end_session(SessionEnd.QUIT)
         self._on_quit()
 
     def close(self) -> None:

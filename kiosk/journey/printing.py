@@ -9,6 +9,7 @@ from enum import Enum
 
 from devices.receipt import PrinterError, PrinterFault, ReceiptDocument, ReceiptPrinter, receipt_text
 from fleet.help import HelpReason
+from kiosk.i18n import N_
 from kiosk.journey.context import Change, FlowContext, Handlers, ScreenViews
 from kiosk.journey.router import Location, ScreenName
 from kiosk.receipt import SummaryFacts, build_receipt, summary_content, test_ticket
@@ -91,7 +92,10 @@ class PrintingFlow:
 
     def show_qr_code(self) -> None:
         self.show_qr = True
-        self._context.redraw(Change.UPDATED)
+        self._context.redraw(Change.QUIET)
+        self._context.tell(
+            self._context.tr(N_("Le QR code est sur l'écran. Photographiez-le avec votre téléphone."))
+        )
 
     def print_receipt(self) -> None:
         if self.status is PrintStatus.PRINTING:
@@ -101,7 +105,7 @@ class PrintingFlow:
         document = build_receipt(content, self._context.config.site.name)
         self.status, self.fault = PrintStatus.PRINTING, None
         self.last_receipt = document
-        self._context.redraw(Change.UPDATED)
+        self._context.redraw(Change.STATUS)
         self._context.background(lambda: self._printer.print_receipt(document), self._printed)
 
     def _printed(self, outcome: object) -> None:
@@ -117,7 +121,7 @@ class PrintingFlow:
             self._context.request_help(FAULT_HELP[self.fault])
         else:
             self.status = PrintStatus.PRINTED
-        self._context.redraw(Change.UPDATED)
+        self._context.redraw(Change.STATUS)
 
     def test_print(self) -> None:
         document = test_ticket(

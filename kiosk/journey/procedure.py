@@ -45,6 +45,8 @@ class StepView:
     step: Step
     #: The document asked about on a documents step.
     document: Document | None
+    #: Which document of the checklist it is (1 for the first).
+    document_number: int
     number: int
     total: int
     where: WhereToGo
@@ -157,6 +159,7 @@ class ProcedureFlow:
         return StepView(
             step=run.step,
             document=run.document,
+            document_number=run.position.document_index + 1 if run.position else 1,
             number=number,
             total=total,
             where=where,

@@ -18,6 +18,7 @@ class ScreenName(StrEnum):
     RECEIPT = "receipt"
     FEEDBACK = "feedback"
     HELP = "help"
+    KEYS = "keys"  #: "Les touches": what each key of the keypad does
     IDLE = "idle"
     MEDIATOR_PIN = "mediator_pin"
     MEDIATOR_MENU = "mediator"

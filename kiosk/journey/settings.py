@@ -70,9 +70,7 @@ class SettingsFlow:
             self._context.redraw(Change.UPDATED)
             return
         self._context.redraw(Change.QUIET)
-        if self._context.session.speech_mode:
-            tr = self._context.tr
-            self._context.say(tr(N_("Taille du texte : {percent} %"), percent=round(scale * 100)))
+        self._context.tell(self._context.tr(N_("Taille du texte : {percent} %"), percent=round(scale * 100)))
 
     def toggle_motion(self) -> None:
         session = self._context.session

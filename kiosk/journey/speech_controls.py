@@ -9,6 +9,7 @@ from enum import Enum
 from fleet.help import HelpReason
 from kiosk.i18n import N_
 from kiosk.journey.context import Change, FlowContext, Handlers, ScreenViews
+from kiosk.journey.router import Location, ScreenName
 
 
 class SpeechControl(Enum):
@@ -23,6 +24,7 @@ class SpeechControl(Enum):
     QUIETER = "quieter"
     LOUDER = "louder"
     TOGGLE_TOUCH_TO_HEAR = "toggle_touch_to_hear"
+    SHOW_KEYS = "show_keys"  #: the "Les touches" screen
 
 
 class AudioRoute(Enum):
@@ -43,6 +45,14 @@ class SpeechView:
     touch_to_hear: bool
 
 
+@dataclass(frozen=True)
+class KeysView:
+    """The "Les touches" screen: what each key does (the same on every screen)."""
+
+    #: The site has volume keys on its keypad.
+    volume_keys: bool
+
+
 class SpeechControlsFlow:
     """Owns how the kiosk speaks to the citizen; the speech manager does the speaking."""
 
@@ -54,7 +64,8 @@ class SpeechControlsFlow:
         self._heard: str | None = None
 
     def screens(self) -> ScreenViews:
-        return {}
+        keypad = self._context.config.keypad
+        return {ScreenName.KEYS: lambda _location: KeysView(bool(keypad.volume_up and keypad.volume_down))}
 
     def handlers(self) -> Handlers:
         speech = self._context.speech
@@ -68,7 +79,12 @@ class SpeechControlsFlow:
             SpeechControl.QUIETER: lambda _: self._adjust(speech.volume_down, N_("Moins fort.")),
             SpeechControl.LOUDER: lambda _: self._adjust(speech.volume_up, N_("Plus fort.")),
             SpeechControl.TOGGLE_TOUCH_TO_HEAR: lambda _: self.toggle_touch_to_hear(),
+            SpeechControl.SHOW_KEYS: lambda _: self._context.show(Location(ScreenName.KEYS)),
         }
+
+    @property
+    def headset_plugged(self) -> bool:
+        return self.route is AudioRoute.HEADSET
 
     @property
     def private_listening(self) -> bool:
@@ -91,7 +107,7 @@ class SpeechControlsFlow:
         session.speech_mode = not session.speech_mode
         if session.speech_mode:
             session.statistics.features.add("speech")
-            self._context.redraw(Change.UPDATED)
+            self._context.redraw(Change.REREAD)
             return
         # Without speech, a first touch could no longer be heard: it acts again.
         session.touch_to_hear = False
@@ -103,12 +119,18 @@ class SpeechControlsFlow:
         self._context.redraw(Change.READ_ALOUD)
 
     def pause(self) -> None:
-        speech = self._context.speech
+        """Pause or resume; a pause says so without losing what was being said."""
+        context = self._context
+        speech = context.speech
         if speech.paused:
             speech.resume()
         else:
             speech.pause()
-        self._context.redraw(Change.QUIET)
+            if speech.paused:
+                speech.announce(context.tr(N_("Pause.")), language=context.session.language)
+            else:
+                context.say(context.tr(N_("Rien à mettre en pause.")))
+        context.redraw(Change.QUIET)
 
     def _adjust(self, change: Callable[[], float], sample: str) -> None:
         """Change rate or volume, then say a short sample so the citizen hears the result."""
@@ -132,7 +154,7 @@ class SpeechControlsFlow:
         if plugged and not session.speech_mode:
             session.speech_mode = True
             session.statistics.features.add("headset")
-        self._context.redraw(Change.UPDATED if plugged else Change.QUIET)
+        self._context.redraw(Change.REREAD if plugged else Change.QUIET)
 
     def unavailable(self) -> None:
         """The speech engine failed: say so on screen and tell the mediators. Never fatal."""
@@ -141,11 +163,6 @@ class SpeechControlsFlow:
         self.working = False
         self._context.request_help(HelpReason.SPEECH_UNAVAILABLE)
         self._context.redraw(Change.QUIET)
-
-    def focus_moved(self, text: str) -> None:
-        """The keypad moved the focus: in speech mode, say the control now focused."""
-        if self._context.session.speech_mode:
-            self._context.say(text)
 
     def touched(self, control_id: str, text: str) -> bool:
         """A finger lifted on a control; True when it must act, False when it was only read aloud.

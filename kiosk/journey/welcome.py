@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from kiosk.journey.context import Change, FlowContext, Handlers, ScreenViews
+from kiosk.journey.context import Change, FlowContext, Handlers, ScreenViews, SessionEnd
 from kiosk.journey.router import Location, ScreenName
 
 
@@ -19,6 +19,8 @@ class WelcomeCommand(Enum):
 @dataclass(frozen=True)
 class HomeView:
     speech_mode: bool
+    #: The citizen uses the keypad: the screen says how to start with it.
+    keypad: bool
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class WelcomeFlow:
     """Owns the welcome screen and the start of a session; its end belongs to the journey."""
 
     def __init__(
-        self, context: FlowContext, on_start: Callable[[], None], end_session: Callable[[], None]
+        self, context: FlowContext, on_start: Callable[[], None], end_session: Callable[[SessionEnd], None]
     ) -> None:
         self._context = context
         self._on_start = on_start
@@ -38,7 +40,9 @@ class WelcomeFlow:
 
     def screens(self) -> ScreenViews:
         return {
-            ScreenName.HOME: lambda _location: HomeView(self._context.session.speech_mode),
+            ScreenName.HOME: lambda _location: HomeView(
+                self._context.session.speech_mode, self._context.session.keypad
+            ),
             ScreenName.FEEDBACK: lambda _location: FeedbackView(),
         }
 
@@ -65,11 +69,11 @@ class WelcomeFlow:
         session.language = language
         if language != self._context.config.languages.default:
             session.statistics.features.add(f"language:{language}")
-        self._context.redraw(Change.UPDATED)
+        self._context.redraw(Change.REREAD)
 
     def give_feedback(self, score: int | None) -> None:
         self._context.session.statistics.satisfaction = score
-        self._end_session()
+        self._end_session(SessionEnd.FINISHED)
 
     def forget(self) -> None:
         # The session itself holds the language and the statistics; its wipe drops them.

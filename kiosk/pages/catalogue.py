@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.i18n import localized
 from kiosk.journey.procedure import CatalogueView, ProcedureCommand
-from kiosk.pages.common import MAX_CHOICES, build_page, not_found, one_page_of
+from kiosk.pages.common import MAX_CHOICES, build_page, not_found, one_page_of, procedure_choices
 from kiosk.pages.frame import Frame
 from kiosk.procedures import TOPICS
 from kiosk.viewmodels import Action, Line, Page
@@ -21,16 +20,7 @@ def render(view: CatalogueView, frame: Frame) -> Page:
         ]
         title, instruction = tr("Votre démarche"), tr("Choisissez un sujet.")
     else:
-        items = [
-            Action(
-                f"procedure_{procedure.id}",
-                localized(procedure.title, frame.language)[0],
-                procedure.pictogram,
-                ProcedureCommand.OPEN_PROCEDURE,
-                procedure.id,
-            )
-            for procedure in view.procedures
-        ]
+        items = procedure_choices(view.procedures, frame.language, ProcedureCommand.OPEN_PROCEDURE)
         title, instruction = tr(TOPICS[view.topic][0]), tr("Choisissez votre démarche.")
     # "Je ne trouve pas" is always there; "Voir d'autres choix" only when the list is long.
     per_page = MAX_CHOICES - 1 if len(items) < MAX_CHOICES else MAX_CHOICES - 2

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import Enum
 from typing import Any
 
 from accessibility.languages import LANGUAGE_NAMES, is_right_to_left
+from kiosk.i18n import localized
 from kiosk.journey.mediator import MediatorCommand
 from kiosk.journey.router import MEDIATOR_SCREENS, ScreenName
 from kiosk.journey.speech_controls import SpeechControl
 from kiosk.journey.welcome import WelcomeCommand
 from kiosk.pages.frame import Frame
-from kiosk.viewmodels import Action, Line, Page, spoken_description
+from kiosk.procedures import Procedure
+from kiosk.viewmodels import Action, Line, Page, Said, sentence, spoken_description
 
 #: At most six choices on a screen, "Je ne trouve pas" and "Voir d'autres choix" included.
 MAX_CHOICES = 6
@@ -20,12 +24,16 @@ def build_page(frame: Frame, title: str, lines: list[Line], actions: list[Action
     """A page in the frame's language, with the rows every citizen screen has and what it says."""
     tr = frame.tr
     speech = frame.speech
-    spoken = spoken_description(title, lines, actions, tr("Vos choix :"), speech.private_listening)
-    progress = str(extra.get("progress", ""))
-    if progress:
-        spoken = progress + ". " + spoken
     if not speech.working and not extra.get("note"):
         extra["note"] = tr("La voix ne marche pas. Lisez l'écran ou appelez un conseiller.")
+    choices = tr.ngettext("Un choix :", "{count} choix :", len(actions), count=len(actions))
+    title_language = extra.pop("title_language", None)
+    spoken = spoken_description(
+        title, lines, actions, choices, speech.private_listening, str(extra.get("note", "")), title_language
+    )
+    progress = str(extra.get("progress", ""))
+    if progress:
+        spoken = (Said(sentence(progress)), *spoken)
     tools = speech_tools(frame)
     if frame.screen is not ScreenName.HOME and frame.screen not in MEDIATOR_SCREENS:
         # The language can be changed on every citizen screen, not only at the start.
@@ -47,7 +55,14 @@ def build_page(frame: Frame, title: str, lines: list[Line], actions: list[Action
 def language_actions(frame: Frame, include_current: bool = False) -> list[Action]:
     """The offered languages, each named in itself; a change keeps the citizen's place."""
     return [
-        Action(f"lang_{code}", LANGUAGE_NAMES[code], "language", WelcomeCommand.CHOOSE_LANGUAGE, code)
+        Action(
+            f"lang_{code}",
+            LANGUAGE_NAMES[code],
+            "language",
+            WelcomeCommand.CHOOSE_LANGUAGE,
+            code,
+            language=code,
+        )
         for code in frame.offered_languages
         if include_current or code != frame.language
     ]
@@ -88,3 +103,21 @@ def not_found(frame: Frame) -> Action:
     return Action(
         "not_found", frame.tr("Je ne trouve pas"), "question", MediatorCommand.ASK_HELP, "not_found"
     )
+
+
+def procedure_choices(procedures: Iterable[Procedure], language: str, command: Enum) -> list[Action]:
+    """A button per procedure, titled in ``language`` (or French), sending ``command`` with its id."""
+    actions = []
+    for procedure in procedures:
+        title, fell_back = localized(procedure.title, language)
+        actions.append(
+            Action(
+                f"procedure_{procedure.id}",
+                title,
+                procedure.pictogram,
+                command,
+                procedure.id,
+                language="fr" if fell_back else None,
+            )
+        )
+    return actions

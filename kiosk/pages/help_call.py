@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kiosk.journey.mediator import HelpView
 from kiosk.journey.router import NavigationCommand
+from kiosk.journey.speech_controls import SpeechControl
 from kiosk.pages.common import build_page
 from kiosk.pages.frame import Frame
 from kiosk.viewmodels import Action, Line, Page
@@ -17,5 +18,8 @@ def render(view: HelpView, frame: Frame) -> Page:
     ]
     if view.phone:
         lines.append(Line(tr("Vous pouvez aussi appeler le {phone}.", phone=view.phone), "phone"))
-    actions = [Action("help_close", tr("Continuer seul"), "back", NavigationCommand.BACK)]
+    actions = [
+        Action("help_close", tr("Continuer seul"), "back", NavigationCommand.BACK),
+        Action("keys", tr("Les touches du clavier"), "settings", SpeechControl.SHOW_KEYS),
+    ]
     return build_page(frame, tr("Appeler un conseiller"), lines, actions, pictogram="help")

@@ -14,7 +14,12 @@ def render(view: HomeView, frame: Frame) -> Page:
     tr = frame.tr
     listening = tr("oui") if view.speech_mode else tr("non")
     actions = [
-        Action("start", tr("Touchez l'écran pour commencer"), "touch", WelcomeCommand.START),
+        Action(
+            "start",
+            tr("Appuyez sur Entrée pour commencer") if view.keypad else tr("Touchez l'écran pour commencer"),
+            "touch",
+            WelcomeCommand.START,
+        ),
         Action(
             "listen_toggle",
             tr("Écouter les instructions : {state}", state=listening),

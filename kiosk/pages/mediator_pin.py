@@ -28,7 +28,7 @@ def render(view: PinView, frame: Frame) -> Page:
     else:
         lines = [Line(tr("Tapez le code du conseiller."), "lock")]
     digits = [
-        Action(f"pin_{digit}", digit, None, MediatorCommand.DIGIT, digit, enabled=not locked)
+        Action(f"pin_{digit}", digit, None, MediatorCommand.DIGIT, digit, enabled=not locked, secret=True)
         for digit in "1234567890"
     ]
     actions = [
@@ -36,8 +36,8 @@ def render(view: PinView, frame: Frame) -> Page:
         Action("pin_clear", tr("Effacer"), "no", MediatorCommand.CLEAR),
         Action("pin_ok", tr("Valider"), "yes", MediatorCommand.SUBMIT, enabled=not locked),
     ]
-    # The digits' keys are listed aloud like any choice (a blind mediator needs them), but the
-    # entry itself is only ever shown as dots and never said.
+    # The screen lists the keys in order (that gives nothing away), but a focused digit is said by
+    # its place only, and the entry is only ever shown as dots and never said.
     return build_page(
         frame, tr("Espace conseiller"), lines, actions, pictogram="lock", entry="●" * view.digits_typed
     )

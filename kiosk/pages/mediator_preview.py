@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from kiosk.i18n import localized
 from kiosk.journey.mediator import MediatorCommand, PreviewListView
 from kiosk.journey.procedure import ProcedureCommand
-from kiosk.pages.common import MAX_CHOICES, build_page, one_page_of
+from kiosk.pages.common import MAX_CHOICES, build_page, one_page_of, procedure_choices
 from kiosk.pages.frame import Frame
 from kiosk.viewmodels import Action, Line, Page
 
 
 def render(view: PreviewListView, frame: Frame) -> Page:
     tr = frame.tr
-    items = [
-        Action(
-            f"procedure_{procedure.id}",
-            localized(procedure.title, frame.language)[0],
-            procedure.pictogram,
-            ProcedureCommand.PREVIEW_PROCEDURE,
-            procedure.id,
-        )
-        for procedure in view.procedures
-    ]
+    items = procedure_choices(view.procedures, frame.language, ProcedureCommand.PREVIEW_PROCEDURE)
     more = Action("more", tr("Voir d'autres choix"), "more", ProcedureCommand.MORE_CHOICES)
     actions = [
         *one_page_of(items, view.choices_page, more, MAX_CHOICES - 2),

@@ -11,7 +11,7 @@ from kiosk.journey.procedure import ProcedureCommand
 from kiosk.pages.common import build_page
 from kiosk.pages.frame import Frame
 from kiosk.receipt import build_receipt, summary_content
-from kiosk.viewmodels import Action, Line, Mark, Page
+from kiosk.viewmodels import Action, Line, Mark, Page, Said
 
 #: What the citizen is told for each printer fault.
 FAULT_MESSAGES = {
@@ -25,8 +25,9 @@ FAULT_MESSAGES = {
 
 def render(view: ReceiptView, frame: Frame) -> Page:
     tr = frame.tr
-    # The receipt document carries the summary's content: built once, shown, previewed and said.
-    receipt = build_receipt(summary_content(view.facts, tr, frame.language), view.facts.site_name)
+    # The summary's content: shown on the summary, printed, and said here.
+    content = summary_content(view.facts, tr, frame.language)
+    receipt = build_receipt(content, view.facts.site_name)
     if view.status is PrintStatus.PRINTED:
         lines = [Line(tr("Votre papier est imprimé. Prenez-le sous l'écran."), "yes", Mark.OK)]
     elif view.status is PrintStatus.FAILED:
@@ -60,7 +61,14 @@ def render(view: ReceiptView, frame: Frame) -> Page:
         qr_caption=receipt.qr_caption,
         preview=view.printed_preview,
     )
-    # Everything the receipt prints can be heard (EN 301 549 5.1.3.16).
-    said = ". ".join(line.text.rstrip(". ") for line in receipt.lines)
-    on_paper = tr("Sur le papier :")
-    return replace(page, spoken=f"{page.spoken} {on_paper} {said}. {receipt.qr_caption}.")
+    # Everything the receipt prints can be heard (EN 301 549 5.1.3.16), before the choices; on
+    # arrival the citizen has just heard the summary, so the screen only says how to hear it again.
+    paper = [Said(tr("Sur le papier :")), Said(content.title), Said(view.facts.site_name)]
+    for section in content.sections:
+        paper.append(Said(section.heading))
+        paper += [Said(line.text, line.language) for line in section.lines]
+    paper += [Said(content.source), Said(content.online_label), Said(content.online_url)]
+    choices_start = len(page.spoken) - len(actions) - 1
+    before, after = page.spoken[:choices_start], page.spoken[choices_start:]
+    again = Said(tr("Pour tout entendre, utilisez le bouton Écouter ou la touche Aide."))
+    return replace(page, spoken=(*before, *paper, *after), announcement=(*before, again, *after))

@@ -51,6 +51,7 @@ def render(view: SettingsView, frame: Frame) -> Page:
             "motion",
             SettingsCommand.TOGGLE_MOTION,
         ),
+        Action("keys", tr("Les touches du clavier"), "settings", SpeechControl.SHOW_KEYS),
         Action("settings_done", tr("C'est bon"), "yes", NavigationCommand.BACK),
     ]
     lines = [Line(tr("Touchez un bouton pour changer l'affichage."), "settings")]

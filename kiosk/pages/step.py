@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from kiosk.i18n import localized
+from dataclasses import replace
+
+from kiosk.i18n import ContentReader
 from kiosk.journey.procedure import ProcedureCommand, StepView
 from kiosk.pages.common import build_page
 from kiosk.pages.frame import Frame
 from kiosk.receipt import place_lines
-from kiosk.viewmodels import Action, Line, Page
+from kiosk.viewmodels import Action, Line, Page, sentence
 
 #: Step kinds whose one button is the main action (drawn large, focused first).
 MAIN_ACTION_KINDS = ("info", "where")
@@ -15,56 +17,70 @@ MAIN_ACTION_KINDS = ("info", "where")
 
 def render(view: StepView, frame: Frame) -> Page:
     tr = frame.tr
-    language = frame.language
     step = view.step
-    fell_back = False
+    read = ContentReader(frame.language)
 
-    def text(value: dict[str, str]) -> str:
-        nonlocal fell_back
-        result, used_french = localized(value, language)
-        fell_back = fell_back or used_french
-        return result
+    def line(
+        value: dict[str, str], pictogram: str | None = None, spoken: dict[str, str] | None = None
+    ) -> Line:
+        text, language = read.read(value)
+        return Line(text, pictogram, spoken=read(spoken) if spoken else None, language=language)
 
-    lines = [Line(text(step.text), spoken=text(step.spoken) if step.spoken else None)]
+    lines = [line(step.text, spoken=step.spoken)]
     proceed = Action("continue", tr("Continuer"), "next", ProcedureCommand.PROCEED)
     if step.kind == "question":
-        actions = [
-            Action(
-                f"choice_{choice.id}",
-                text(choice.label),
-                choice.pictogram,
-                ProcedureCommand.ANSWER,
-                choice.id,
+        actions = []
+        for choice in step.choices:
+            label, language = read.read(choice.label)
+            actions.append(
+                Action(
+                    f"choice_{choice.id}",
+                    label,
+                    choice.pictogram,
+                    ProcedureCommand.ANSWER,
+                    choice.id,
+                    language=language,
+                )
             )
-            for choice in step.choices
-        ]
     elif step.kind == "documents":
         document = view.document
         if document is None:
             raise ValueError(f"step '{step.id}' asks about no document")
-        lines.append(Line(text(document.label), document.pictogram))
+        lines.append(line(document.label, document.pictogram))
         if document.detail:
-            lines.append(Line(text(document.detail)))
+            lines.append(line(document.detail))
         actions = [
             Action("doc_yes", tr("Oui, je l'ai"), "yes", ProcedureCommand.ANSWER_DOCUMENT, True),
             Action("doc_no", tr("Non, je ne l'ai pas"), "no", ProcedureCommand.ANSWER_DOCUMENT, False),
         ]
     elif step.kind == "where":
-        where, where_fell_back = place_lines(view.where, view.place, tr, language)
-        fell_back = fell_back or where_fell_back
-        lines += [Line(line, "address" if index == 0 else None) for index, line in enumerate(where)]
+        where = place_lines(view.where, view.place, read, tr)
+        lines += [
+            Line(item.text, "address" if index == 0 else None, language=item.language)
+            for index, item in enumerate(where)
+        ]
         actions = [proceed]
     elif step.kind == "identity_card":
         actions = [Action("no_card", tr("Je n'ai pas ma carte"), "no", ProcedureCommand.PROCEED), proceed]
     else:
         actions = [proceed]
-    return build_page(
+    title, title_language = read.read(step.title)
+    page = build_page(
         frame,
-        text(step.title),
+        title,
         lines,
         actions,
+        title_language=title_language,
         primary_first=step.kind in MAIN_ACTION_KINDS,
         pictogram=step.pictogram,
         progress=tr("Étape {number} sur {total}", number=view.number, total=view.total),
-        note=tr("Ce texte existe seulement en français.") if fell_back else "",
+        note=tr("Ce texte existe seulement en français.") if read.fell_back else "",
     )
+    if step.kind == "documents" and view.document_number > 1:
+        # The checklist's title and question were said with its first document: from the
+        # second on, a new screen says only what changed (the document), then the choices.
+        said_once = {sentence(title), sentence(lines[0].spoken or lines[0].text)}
+        page = replace(
+            page, announcement=tuple(piece for piece in page.spoken if piece.text not in said_once)
+        )
+    return page

@@ -22,9 +22,9 @@ def render(view: SummaryFacts, frame: Frame) -> Page:
     lines: list[Line] = []
     for section in content.sections:
         lines.append(Line(section.heading, section.pictogram, Mark.HEADING))
-        for text, style in section.lines:
-            mark = MARKS.get(style, Mark.NONE)
-            lines.append(Line(text, MARK_PICTOGRAMS.get(mark), mark))
+        for line in section.lines:
+            mark = MARKS.get(line.style, Mark.NONE)
+            lines.append(Line(line.text, MARK_PICTOGRAMS.get(mark), mark, language=line.language))
     lines.append(Line(content.source))
     actions = [
         Action("receipt", tr("Recevoir ce résumé"), "print", PrintingCommand.OPEN_RECEIPT),

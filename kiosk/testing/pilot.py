@@ -47,14 +47,17 @@ class KioskPilot:
         speech_engine: Any = None,
         wait_for_speech: bool = True,
         settle_timeout: float = 10.0,
+        choice_pause_ms: int = 0,
     ) -> None:
         """``speech_engine``: a RecordingEngine (the default) or one with a duration per utterance;
         ``wait_for_speech``: settling waits for the speech queue to drain (turn it off to act
-        while a long utterance is being said)."""
+        while a long utterance is being said); ``choice_pause_ms``: the silence before each
+        choice (none by default, so that tests need not wait for it)."""
         self.size = size
         self._speech_engine = speech_engine
         self.wait_for_speech = wait_for_speech
         self.settle_timeout = settle_timeout
+        self.choice_pause_ms = choice_pause_ms
         self.config = config if isinstance(config, SiteConfig) else load_config(config)
         self.clock = ManualClock()
         self.kiosk: Any = None
@@ -74,7 +77,17 @@ class KioskPilot:
         EventLoop.ensure_window()
         Window.size = self.size
         self.engine = self._speech_engine or RecordingEngine()
-        self.kiosk = assemble(self.config, speech_engine=self.engine, clock=self.clock, on_quit=self._on_quit)
+        self.kiosk = assemble(
+            self.config,
+            speech_engine=self.engine,
+            clock=self.clock,
+            on_quit=self._on_quit,
+            choice_pause_ms=self.choice_pause_ms,
+        )
+        self.utterances: list[tuple[str, str]] = []
+        self.kiosk.speech.on_started = lambda utterance: self.utterances.append(
+            (utterance.text, utterance.language)
+        )
         Window.add_widget(self.kiosk.root)
         self._window = Window
         self.settle()
@@ -255,9 +268,17 @@ class KioskPilot:
 
     @property
     def spoken(self) -> list[str]:
-        """Utterances that reached the speech engine, oldest first."""
+        """The texts that reached the speech engine, oldest first: an utterance reaches it in
+        pieces (the text between two silences, each language's text apart)."""
         self.kiosk.speech.wait_idle(2.0)
         return [item.text for item in self.engine.said]
+
+    @property
+    def heard(self) -> list[str]:
+        """Every utterance the speech manager began, whole, oldest first (not wiped at the end
+        of a session: the test's own record)."""
+        self.kiosk.speech.wait_idle(2.0)
+        return [text for text, _language in self.utterances]
 
     # -- acting ------------------------------------------------------------------------------
 

@@ -219,6 +219,59 @@ def test_repeat_says_the_last_utterance_again(manager: SpeechManager, engine: Re
     assert manager.last == Utterance(("Choisissez une démarche.", Pause(10), "Acte de naissance."), "fr")
 
 
+def test_repeat_says_the_last_remembered_utterance_not_a_focus_move(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    manager.speak("Votre situation. Vos choix : Oui, Non.")
+    manager.speak("Répéter. Bouton, 1 sur 6.", remember=False)  # the focus reaches "Répéter"
+    assert manager.wait_idle(PROMPTLY)
+    manager.repeat()
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.texts[-1] == "Votre situation. Vos choix : Oui, Non."
+    assert manager.history[-2:] == ["Répéter. Bouton, 1 sur 6.", "Votre situation. Vos choix : Oui, Non."]
+
+
+def test_an_announcement_is_heard_while_paused_and_keeps_the_queue(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    engine.duration = durations(long=LONG)
+    manager.speak(["long", "suite"])
+    assert engine.wait_until_saying("long")
+    manager.pause()
+    manager.announce("Pause.")
+    assert engine.wait_until_saying("Pause.") or "Pause." in engine.texts
+    assert manager.paused
+    assert not manager.wait_idle(0.2), "the paused utterance is still there"
+    engine.duration = durations()
+    manager.resume()
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.texts == ["long", "Pause.", "long", "suite"]
+    manager.repeat()
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.texts[-2:] == ["long", "suite"], "an announcement is never what Répéter says"
+
+
+def test_an_announcement_cuts_in_and_what_it_cut_is_said_again(
+    manager: SpeechManager, engine: RecordingEngine
+) -> None:
+    engine.duration = durations(long=LONG)
+    manager.speak(["long", "suite"])
+    assert engine.wait_until_saying("long")
+    engine.duration = durations()
+    manager.announce("Plus fort.")
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.texts == ["long", "Plus fort.", "long", "suite"]
+
+
+def test_stop_drops_an_announcement_too(manager: SpeechManager, engine: RecordingEngine) -> None:
+    engine.duration = durations(**{"Pause.": LONG})
+    manager.announce("Pause.")
+    assert engine.wait_until_saying("Pause.")
+    manager.stop()
+    assert manager.wait_idle(PROMPTLY)
+    assert engine.completed == []
+
+
 def test_repeat_interrupts_current_speech(manager: SpeechManager, engine: RecordingEngine) -> None:
     manager.speak("Bienvenue")
     assert manager.wait_idle(PROMPTLY)

@@ -9,6 +9,7 @@ import pytest
 
 from accessibility.speech import RecordingEngine
 from kiosk.testing import KioskPilot
+from kiosk.viewmodels import sentence
 
 from support.tours import every_screen
 
@@ -40,7 +41,7 @@ def key_to(pilot: KioskPilot, action_id: str) -> None:
             return
         pilot.key("down")
         if pilot.journey.session.speech_mode:
-            assert pilot.spoken[-1] == pilot.focused().text, "each focus move is spoken"
+            assert pilot.heard[-1].startswith(sentence(pilot.focused().text)), "each focus move is spoken"
     raise AssertionError(f"{action_id} never took the focus on {pilot.screen}")
 
 
@@ -48,29 +49,31 @@ def key_to(pilot: KioskPilot, action_id: str) -> None:
 def test_a_blind_citizen_completes_a_procedure_with_the_keypad_only(pilot: KioskPilot) -> None:
     pilot.key("help")
     assert pilot.journey.session.speech_mode
-    assert pilot.spoken[-1].startswith("Bonjour")
+    assert pilot.heard[-2].startswith("Bonjour")
     key_to(pilot, "start")
-    assert pilot.screen == "catalogue" and "Votre démarche" in pilot.spoken[-1]
+    assert pilot.screen == "catalogue" and "Votre démarche" in pilot.heard[-1]
     key_to(pilot, "topic_papiers")
     key_to(pilot, "procedure_passeport")
     # "Retour" from the keypad, then on again: the place is said each time.
     pilot.key("back")
-    assert pilot.screen == "catalogue" and pilot.spoken[-1].startswith("Papiers d'identité.")
+    assert pilot.screen == "catalogue" and pilot.heard[-1].startswith("Papiers d'identité.")
     key_to(pilot, "procedure_passeport")
     for _ in range(30):
         if pilot.screen != "step":
             break
         ids = [w["id"] for w in pilot.widgets()]
         target = next(i for i in ids if i.startswith("choice_") or i in ("doc_yes", "continue"))
-        before = len(pilot.spoken)
+        before = len(pilot.heard)
         key_to(pilot, target)
-        assert len(pilot.spoken) > before
+        assert len(pilot.heard) > before
     assert pilot.screen == "summary"
-    assert "Récapitulatif" in pilot.spoken[-1] and "coûte" in pilot.spoken[-1]
+    assert "Récapitulatif" in pilot.heard[-1] and "coûte" in pilot.heard[-1]
     key_to(pilot, "receipt")
     key_to(pilot, "print")
     assert "Votre papier est imprimé. Prenez-le sous l'écran." in pilot.texts()
-    assert "Sur le papier" in pilot.spoken[-1]
+    assert pilot.heard[-1] == "Votre papier est imprimé. Prenez-le sous l'écran."
+    pilot.key("help")  # the screen again, in full: everything printed is said
+    assert "Sur le papier" in pilot.heard[-2]
     key_to(pilot, "finish")
     key_to(pilot, "face_3")
     assert pilot.screen == "home"
@@ -100,10 +103,10 @@ def test_the_focus_stays_on_the_control_used_when_the_screen_stays(pilot: KioskP
     pilot.key("enter")
     assert pilot.focused().action_id == "speech_pause", "Pause keeps the focus"
     pilot.key("right")
-    assert pilot.focused().action_id == "speech_slower" and pilot.spoken[-1] == "Plus lent"
+    assert pilot.focused().action_id == "speech_slower" and pilot.heard[-1] == "Plus lent. Bouton, 3 sur 6."
     pilot.key("enter")
     assert pilot.focused().action_id == "speech_slower"
-    assert pilot.spoken[-1] == "Je parle plus lentement."
+    assert pilot.heard[-1] == "Je parle plus lentement."
 
 
 # Row 13: focus is never trapped; every control can be reached and left.
@@ -116,7 +119,7 @@ def test_focus_cycles_through_every_control_and_the_bar(pilot: KioskPilot) -> No
         for _ in range(len(controls) + 1):
             pilot.key("down")
             seen.append(focused(pilot)["id"])
-            assert pilot.spoken[-1] == focused(pilot)["text"], "each focus change is spoken"
+            assert pilot.heard[-1].startswith(sentence(focused(pilot)["text"])), "each focus change is spoken"
         assert set(seen) == set(controls), f"unreachable on {pilot.screen}: {set(controls) - set(seen)}"
         assert seen[0] == seen[-1], "the focus wraps around instead of stopping"
         if next_tap:
@@ -127,7 +130,7 @@ def test_focus_cycles_through_every_control_and_the_bar(pilot: KioskPilot) -> No
 def test_plugging_a_headset_turns_speech_on(pilot: KioskPilot) -> None:
     pilot.plug_headset()
     assert pilot.journey.session.speech_mode
-    assert pilot.spoken[-1].startswith("Bonjour")
+    assert pilot.heard[-1].startswith("Bonjour")
     assert "speech_repeat" in [w["id"] for w in pilot.widgets()]
 
 

@@ -111,7 +111,8 @@ def test_idle_warning_is_shown_spoken_extendable_then_wipes(pilot: KioskPilot) -
     assert pilot.screen == "home"
     session = pilot.journey.session
     assert session.run is None and session.text_scale == 1.0 and not session.active
-    assert pilot.kiosk.speech.history == []
+    # Nothing of the session is kept; the goodbye is the one thing said since.
+    assert pilot.kiosk.speech.history == ["Le temps est passé. Vos réponses sont effacées. Au revoir."]
 
 
 def test_mediator_corner_pin_lockout_then_menu(pilot: KioskPilot, artifacts: Path) -> None:
@@ -153,14 +154,14 @@ def test_help_button_calls_a_mediator_from_any_screen(pilot: KioskPilot) -> None
 def test_language_change_on_a_step_keeps_progress(pilot: KioskPilot) -> None:
     open_procedure(pilot, "papiers", "carte-identite")
     pilot.tap("continue")
-    assert {"Étape 2 sur 7", "Votre situation"} <= set(pilot.texts())
+    assert {"Étape 2 sur 11", "Votre situation"} <= set(pilot.texts())
     answered = dict(pilot.journey.session.run.answers)
     pilot.tap("lang_en")
     assert pilot.screen == "step"
-    assert {"Step 2 of 7", "Your situation", "Why do you want an identity card?"} <= set(pilot.texts())
+    assert {"Step 2 of 11", "Your situation", "Why do you want an identity card?"} <= set(pilot.texts())
     assert pilot.journey.session.run.answers == answered
     pilot.tap("choice_renouvellement")
-    assert "Step 3 of 9" in pilot.texts() and "Your documents" in pilot.texts()
+    assert "Step 3 of 9" in pilot.texts() and "Your documents" in pilot.texts()  # the way is known
 
 
 @pytest.mark.parametrize("size", [PORTRAIT, *LANDSCAPES], ids=lambda s: f"{s[0]}x{s[1]}")

@@ -34,7 +34,12 @@ class Harness:
         self.config = config or load_config()
         self.time = 1000.0
         self.engine = RecordingEngine()
-        self.speech = SpeechManager(self.engine)
+        #: Every utterance the speech manager began: (its text, its language), oldest first.
+        self.utterances: list[tuple[str, str]] = []
+        self.speech = SpeechManager(
+            self.engine,
+            on_started=lambda utterance: self.utterances.append((utterance.text, utterance.language)),
+        )
         self.printer = printer or SimulatedPrinter()
         self.help = LoggedHelpChannel()
         self.presented: list[Presentation] = []
@@ -55,6 +60,7 @@ class Harness:
                 background=run_now,
                 device_status=lambda: [DeviceStatus(Device.PRINTER, DeviceState.WORKING, "simulée")],
                 quit=self._quit,
+                choice_pause_ms=0,
             ),
             self.presented.append,
         )
@@ -66,9 +72,10 @@ class Harness:
         self.speech.close()
 
     def spoken(self) -> list[tuple[str, str]]:
-        """What reached the speech engine: (text, language), oldest first."""
+        """The utterances said, whole: (text, language), oldest first (the engine gets them in
+        pieces: text by text, each in its own voice)."""
         assert self.speech.wait_idle(2.0), "speech never finished"
-        return [(item.text, item.language) for item in self.engine.said]
+        return list(self.utterances)
 
     @property
     def session(self):  # noqa: ANN201 - the journey's Session
