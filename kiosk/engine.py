@@ -29,8 +29,9 @@ class Summary:
 
     todo: list[Conditional]
     documents: list[DocumentStatus]
-    cost: Conditional
-    delay: Conditional
+    cost: list[Conditional]
+    delay: list[Conditional]
+    validity: list[Conditional]
 
     @property
     def missing(self) -> list[Document]:
@@ -126,13 +127,14 @@ class ProcedureRun:
         answers = self.answers
         procedure = self.procedure
         return Summary(
-            todo=[item for item in procedure.todo if condition_holds(item.when, answers)],
+            todo=_holding(procedure.todo, answers),
             documents=[
                 DocumentStatus(document, self.documents.get(document.id))
                 for document in self.applicable_documents()
             ],
-            cost=_first_holding(procedure.cost, answers),
-            delay=_first_holding(procedure.delay, answers),
+            cost=_holding(procedure.cost, answers),
+            delay=_holding(procedure.delay, answers),
+            validity=_holding(procedure.validity, answers),
         )
 
     def _advance(self, target: Position | None) -> None:
@@ -198,8 +200,6 @@ class ProcedureRun:
         return None
 
 
-def _first_holding(items: list[Conditional], answers: dict[str, str]) -> Conditional:
-    for item in items:
-        if condition_holds(item.when, answers):
-            return item
-    return items[-1]
+def _holding(items: list[Conditional], answers: dict[str, str]) -> list[Conditional]:
+    """Every item whose condition holds for ``answers``, in the file's order."""
+    return [item for item in items if condition_holds(item.when, answers)]

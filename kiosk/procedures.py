@@ -155,8 +155,12 @@ class Procedure(_Strict):
     steps: Annotated[list[Step], Field(min_length=1)]
     documents: list[Document] = []
     todo: Annotated[list[Conditional], Field(min_length=1)]
+    #: Every line whose condition holds is shown: conditions say when a line applies, never
+    #: its order in the list.
     cost: Annotated[list[Conditional], Field(min_length=1)]
     delay: Annotated[list[Conditional], Field(min_length=1)]
+    #: How long the document obtained stays valid, and what to do when it runs out (optional).
+    validity: list[Conditional] = []
     where: WhereToGo
     online_service: OnlineService
     source: Source
@@ -178,7 +182,7 @@ class Procedure(_Strict):
         if self.documents and not has_documents_step:
             raise ValueError("documents are listed but no step has kind 'documents'")
         conditions = [step.when for step in self.steps] + [d.when for d in self.documents]
-        conditions += [c.when for c in (*self.todo, *self.cost, *self.delay)]
+        conditions += [c.when for c in (*self.todo, *self.cost, *self.delay, *self.validity)]
         for when in conditions:
             for step_id, choice_ids in when.items():
                 step = steps.get(step_id)

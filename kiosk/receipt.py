@@ -89,10 +89,18 @@ def summary_content(facts: SummaryFacts, tr: Translator, language: str) -> Summa
     if documents:
         sections.append(Section(tr("Les documents à apporter"), "document", documents))
     sections += [
-        Section(tr("Combien ça coûte"), "euro", [line(summary.cost.text)]),
-        Section(tr("Combien de temps"), "clock", [line(summary.delay.text)]),
-        Section(tr("Où aller"), "address", place_lines(procedure.where, facts.place, read, tr)),
+        Section(tr("Combien ça coûte"), "euro", [line(item.text) for item in summary.cost]),
+        Section(tr("Combien de temps"), "clock", [line(item.text) for item in summary.delay]),
     ]
+    if summary.validity:
+        sections.append(
+            Section(
+                tr("Combien de temps il est valable"),
+                "calendar",
+                [line(item.text) for item in summary.validity],
+            )
+        )
+    sections.append(Section(tr("Où aller"), "address", place_lines(procedure.where, facts.place, read, tr)))
     source = procedure.source
     return SummaryContent(
         title=read(procedure.title),

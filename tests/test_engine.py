@@ -43,7 +43,7 @@ def test_every_branch_ends_on_a_summary(procedure_id: str) -> None:
     questions = [step for step in procedure.steps if step.kind == "question"]
     for run in ends:
         summary = run.summary()
-        assert summary.todo and summary.cost.text["fr"] and summary.delay.text["fr"]
+        assert summary.todo and summary.cost and summary.delay, run.answers
         for status in summary.documents:
             assert status.has_it is not None, "every document shown in the summary was asked about"
         number, total = run.progress()
@@ -59,9 +59,27 @@ def test_first_identity_card_is_free_and_loss_costs_a_stamp() -> None:
     costs = {}
     for run in walk_all(ProcedureRun(procedure)):
         situation = run.answers.get("situation")
-        costs[situation] = run.summary().cost.text["fr"]
-    assert "Gratuit" in costs["premiere"]
-    assert "25 euros" in costs["perte"]
+        costs[situation] = " ".join(item.text["fr"] for item in run.summary().cost)
+    assert costs["premiere"] == costs["renouvellement"] == "Gratuit."
+    assert "25 euros" in costs["perte"] and "Gratuit" not in costs["perte"]
+    assert costs["vol"] == costs["perte"]
+
+
+@pytest.mark.parametrize("procedure_id", sorted(CATALOGUE.procedures))
+def test_every_fact_of_a_procedure_reaches_some_summary(procedure_id: str) -> None:
+    """Each line of todo, cost, delay and validity holds on at least one way through the
+    procedure: no fact the file holds is out of every citizen's reach."""
+    procedure = CATALOGUE.procedures[procedure_id]
+    shown: set[str] = set()
+    for run in walk_all(ProcedureRun(procedure)):
+        summary = run.summary()
+        shown |= {
+            item.text["fr"] for item in (*summary.todo, *summary.cost, *summary.delay, *summary.validity)
+        }
+    facts = {
+        item.text["fr"] for item in (*procedure.todo, *procedure.cost, *procedure.delay, *procedure.validity)
+    }
+    assert facts - shown == set(), f"{procedure_id}: never shown: {sorted(facts - shown)}"
 
 
 def test_back_forgets_the_answer_and_returns_to_the_question() -> None:
