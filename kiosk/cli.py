@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import logging
 import os
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.config import ConfigError, load_config
-from kiosk.content import DEFAULT_CONTENT_DIR, load_catalogue
+from kiosk.content import DEFAULT_CONTENT_DIR, load_catalogue, parse_age
 from kiosk.mediator import hash_pin
 
 #: Where the headless demo writes its screenshots.
@@ -33,20 +34,47 @@ def _parser() -> argparse.ArgumentParser:
     )
     content = commands.add_parser("content", help="procedure content")
     content_commands = content.add_subparsers(dest="content_command", required=True)
-    check = content_commands.add_parser("check", help="validate every procedure file")
+    check = content_commands.add_parser(
+        "check", help="validate every procedure file, and list those whose facts are old"
+    )
     check.add_argument("directory", nargs="?", type=Path, default=DEFAULT_CONTENT_DIR)
+    check.add_argument(
+        "--max-age",
+        default="12m",
+        help="facts checked longer ago than this are listed: 12m (months), 2y, 90d (default 12m)",
+    )
+    check.add_argument("--strict", action="store_true", help="old facts are an error (exit 1), not a warning")
     pin = commands.add_parser("pin-hash", help="hash a mediator PIN for the configuration")
     pin.add_argument("--pin", help="the PIN (asked without echo when left out)")
     return parser
 
 
-def content_check(directory: Path) -> int:
+def content_check(directory: Path, max_age: str = "12m", strict: bool = False) -> int:
+    try:
+        age = parse_age(max_age)
+    except ValueError as error:
+        print(f"kiosk: --max-age: {error}", file=sys.stderr)
+        return 2
     catalogue = load_catalogue(directory)
     for error in catalogue.errors:
         print(error, file=sys.stderr)
+    stale = catalogue.stale(dt.date.today(), age)
+    level = "error" if strict else "warning"
+    for procedure in stale:
+        checked = procedure.source.checked.strftime("%d/%m/%Y")
+        print(
+            f"{directory / (procedure.id + '.yaml')}: {level}: facts checked on {checked}, more than "
+            f"{max_age} ago: check them again on {procedure.source.url} (see docs/content.md)",
+            file=sys.stderr,
+        )
     refused = len({error.path for error in catalogue.errors})
-    print(f"{len(catalogue.procedures)} procedure(s) valid, {refused} file(s) refused in {directory}")
-    return 1 if catalogue.errors else 0
+    oldest = catalogue.oldest_check
+    print(
+        f"{len(catalogue.procedures)} procedure(s) valid, {refused} file(s) refused in {directory}; "
+        f"content version {catalogue.version}, oldest check "
+        f"{oldest.strftime('%d/%m/%Y') if oldest else 'none'}, {len(stale)} older than {max_age}"
+    )
+    return 1 if catalogue.errors or (strict and stale) else 0
 
 
 def pin_hash(pin: str | None) -> int:
@@ -101,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     arguments = _parser().parse_args(argv)
     if arguments.command == "content":
-        return content_check(arguments.directory)
+        return content_check(arguments.directory, arguments.max_age, arguments.strict)
     if arguments.command == "pin-hash":
         return pin_hash(arguments.pin)
     return run(arguments)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from kiosk.glossary import DEFAULT_GLOSSARY, Glossary, load_glossary
 from kiosk.procedures import TOPICS, Procedure
 
 logger = logging.getLogger(__name__)
@@ -43,10 +47,35 @@ class Catalogue:
         found = [p for p in self.procedures.values() if p.topic == topic]
         return sorted(found, key=lambda procedure: procedure.title["fr"])
 
+    @property
+    def version(self) -> str:
+        """A short fingerprint of the procedures and their versions: it changes with any of them."""
+        signature = ",".join(f"{pid}:{p.version}" for pid, p in sorted(self.procedures.items()))
+        return hashlib.sha256(signature.encode()).hexdigest()[:8]
+
+    @property
+    def oldest_check(self) -> dt.date | None:
+        """The oldest date at which a procedure's facts were checked (None: no procedure)."""
+        return min((p.source.checked for p in self.procedures.values()), default=None)
+
+    def stale(self, today: dt.date, max_age: dt.timedelta) -> list[Procedure]:
+        """The procedures whose facts were checked longer than ``max_age`` ago, oldest first."""
+        found = [p for p in self.procedures.values() if today - p.source.checked > max_age]
+        return sorted(found, key=lambda procedure: procedure.source.checked)
+
     def topics(self) -> list[str]:
         """The topics that have at least one procedure, in catalogue order."""
         used = {procedure.topic for procedure in self.procedures.values()}
         return [topic for topic in TOPICS if topic in used]
+
+
+def parse_age(text: str) -> dt.timedelta:
+    """ "12m" (months), "2y" (years) or "90d" (days) as a duration; ValueError otherwise."""
+    match = re.fullmatch(r"\s*(\d+)\s*([dmy])\s*", text)
+    if match is None:
+        raise ValueError(f"'{text}' is not an age such as 12m (months), 2y (years) or 90d (days)")
+    number, unit = int(match.group(1)), match.group(2)
+    return dt.timedelta(days=number * {"d": 1, "m": 30.44, "y": 365.25}[unit])
 
 
 def _line_of(node: yaml.Node, location: tuple[int | str, ...]) -> int:
@@ -127,14 +156,17 @@ def load_catalogue(directory: Path = DEFAULT_CONTENT_DIR, previous: Catalogue | 
 
 
 class ContentLibrary:
-    """The catalogue in use and where it comes from; a reload keeps the last good version of a file.
+    """The catalogue and the glossary in use, and where they come from; a reload keeps the last
+    good version of a procedure file, and the last good glossary.
 
+    The glossary is ``glossary.yaml`` beside the procedures' directory, else the shipped one.
     Refused files are logged (file, line, problem: no citizen data is in content files).
     """
 
     def __init__(self, directory: Path = DEFAULT_CONTENT_DIR) -> None:
         self.directory = directory
         self.catalogue = Catalogue()
+        self.glossary = Glossary()
         self.reload()
 
     def reload(self) -> Catalogue:
@@ -143,4 +175,9 @@ class ContentLibrary:
         self.catalogue = load_catalogue(self.directory, previous)
         for error in self.catalogue.errors:
             logger.warning("content refused: %s", error)
+        site_glossary = self.directory.parent / "glossary.yaml"
+        try:
+            self.glossary = load_glossary(site_glossary if site_glossary.is_file() else DEFAULT_GLOSSARY)
+        except ValueError as error:
+            logger.warning("glossary refused, the last good one stays: %s", error)
         return self.catalogue

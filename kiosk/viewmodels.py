@@ -98,6 +98,8 @@ class Page:
     #: Small controls under the title: the other languages, and the speech controls (repeat,
     #: pause, slower, faster, volume) while speech mode is on.
     tools: list[Action] = field(default_factory=list)
+    #: "Que veut dire ... ?": one small button under the text per hard word the screen uses.
+    glossary: list[Action] = field(default_factory=list)
     #: Right-to-left language: the screen is mirrored.
     rtl: bool = False
     #: The words of the buttons that scroll a long page without dragging (WCAG 2.5.7):
@@ -108,7 +110,7 @@ class Page:
     announcement: Speech | None = None
 
     def action(self, action_id: str) -> Action:
-        for action in (*self.actions, *self.secondary, *self.tools):
+        for action in (*self.actions, *self.secondary, *self.tools, *self.glossary):
             if action.id == action_id:
                 return action
         raise LookupError(action_id)

@@ -73,6 +73,7 @@ class PageScreen(Screen):
         ids.pager.fbind("turns", self._scrolled)
         ids.tools.fbind("width", self._fit_rows)
         ids.secondary.fbind("width", self._fit_rows)
+        ids.glossary.fbind("width", self._fit_rows)
 
     def show(self, page: Any, dispatcher: Any) -> None:
         """Replace the content with ``page`` (a kiosk view-model); its buttons send to ``dispatcher``."""
@@ -96,6 +97,9 @@ class PageScreen(Screen):
         secondary = self._widgets(self.ids.secondary, LanguageButton, len(page.secondary))
         for button, action in zip(secondary, page.secondary, strict=True):
             show_action(button, action, dispatcher, rtl=page.rtl)
+        glossary = self._widgets(self.ids.glossary, ToolButton, len(page.glossary))
+        for button, action in zip(glossary, page.glossary, strict=True):
+            show_action(button, action, dispatcher, rtl=page.rtl)
         tools = self._widgets(self.ids.tools, ToolButton, len(page.tools))
         for button, action in zip(tools, page.tools, strict=True):
             show_action(button, action, dispatcher, rtl=page.rtl)
@@ -108,7 +112,7 @@ class PageScreen(Screen):
 
     def _fit_rows(self, *_args: Any) -> None:
         """The rows of small buttons: none wider than its row."""
-        for row in (self.ids.tools, self.ids.secondary):
+        for row in (self.ids.tools, self.ids.secondary, self.ids.glossary):
             for button in row.children:
                 button.max_width = row.width
 
@@ -145,11 +149,11 @@ class PageScreen(Screen):
 
     def focusables(self) -> list[KioskButton]:
         """The actionable widgets in the keypad's order (hidden pagers are disabled): the
-        screen's own choices first, then the welcome screen's languages, the scroll buttons,
-        and the speech and language row last, so that a citizen does not wade through the tools
-        on every screen."""
+        screen's own choices first, then "Que veut dire ... ?", the welcome screen's languages,
+        the scroll buttons, and the speech and language row last, so that a citizen does not
+        wade through the tools on every screen."""
         found: list[KioskButton] = []
         ids = self.ids
-        for container in (ids.actions, ids.secondary, ids.pager, ids.tools):
+        for container in (ids.actions, ids.glossary, ids.secondary, ids.pager, ids.tools):
             found += [w for w in reversed(container.children) if isinstance(w, KioskButton)]
         return found

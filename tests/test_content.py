@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -116,3 +117,36 @@ def test_a_reload_keeps_the_last_good_version_of_a_broken_file(content: Path) ->
     assert any(error.path.name == "passeport.yaml" for error in reloaded.errors)
     (content / "passeport.yaml").unlink()
     assert "passeport" not in load_catalogue(content, previous=reloaded).procedures
+
+
+def _old_copy(tmp_path: Path, checked: str) -> Path:
+    directory = tmp_path / "procedures"
+    directory.mkdir()
+    text = (DEFAULT_CONTENT_DIR / "passeport.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"checked: \d{4}-\d{2}-\d{2}", f"checked: {checked}", text)
+    (directory / "passeport.yaml").write_text(text, encoding="utf-8")
+    return directory
+
+
+def test_old_facts_are_a_warning_and_strict_makes_them_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = _old_copy(tmp_path, "2020-01-15")
+    assert main(["content", "check", str(directory)]) == 0
+    output = capsys.readouterr()
+    assert "passeport.yaml: warning: facts checked on 15/01/2020, more than 12m ago" in output.err
+    assert "1 older than 12m" in output.out
+    assert main(["content", "check", str(directory), "--strict"]) == 1
+    assert "passeport.yaml: error: facts checked on 15/01/2020" in capsys.readouterr().err
+    assert main(["content", "check", str(directory), "--max-age", "10y", "--strict"]) == 0
+    assert main(["content", "check", str(directory), "--max-age", "soon"]) == 2
+
+
+def test_the_content_version_changes_with_a_procedure_version(tmp_path: Path) -> None:
+    directory = _old_copy(tmp_path, "2026-01-01")
+    before = load_catalogue(directory)
+    path = directory / "passeport.yaml"
+    path.write_text(re.sub(r"^version: (\d+)", "version: 99", path.read_text(), flags=re.M), encoding="utf-8")
+    after = load_catalogue(directory)
+    assert before.version != after.version and len(after.version) == 8
+    assert after.oldest_check is not None and after.oldest_check.isoformat() == "2026-01-01"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from pydantic import BaseModel
@@ -25,6 +26,7 @@ from accessibility.falc import (
 )
 from accessibility.pictograms import PICTOGRAMS
 from kiosk.content import load_catalogue
+from kiosk.glossary import load_glossary as load_hard_words
 from kiosk.i18n import ui_messages
 from kiosk.journey.router import NavigationCommand
 from kiosk.procedures import Procedure
@@ -228,3 +230,29 @@ def test_the_reports_name_where_rule_and_excerpt() -> None:
     assert list(pictogram_problems("home", [bare, digit])) == [
         "home: pictogram: action 'bare' ('Sans image') has none"
     ]
+
+
+# -- the glossary: hard words explained on demand ------------------------------------------------
+
+GLOSSARY = load_hard_words()
+
+
+def test_every_glossary_term_is_defined_in_three_languages_and_in_falc() -> None:
+    for term in GLOSSARY.terms.values():
+        assert {"fr", "en", "ar"} <= set(term.word) and {"fr", "en", "ar"} <= set(term.definition), term.id
+        assert {"fr", "en", "ar"} <= set(term.forms), term.id
+        found = check_text(term.definition["fr"])
+        assert not found, report([(f"glossary {term.id}", issue) for issue in found])
+
+
+def test_a_hard_word_without_a_definition_is_refused() -> None:
+    without = replace(GLOSSARY, terms={k: v for k, v in GLOSSARY.terms.items() if k != "timbre_fiscal"})
+    text = "Achetez un timbre fiscal sur internet."
+    assert without.undefined_words([text]) == ["timbre fiscal"]
+    assert GLOSSARY.undefined_words([text]) == []
+
+
+@pytest.mark.parametrize("procedure_id", sorted(CATALOGUE.procedures))
+def test_every_hard_word_of_a_procedure_has_a_definition(procedure_id: str) -> None:
+    texts = [text for _, text in french_fields(CATALOGUE.procedures[procedure_id], "")]
+    assert GLOSSARY.undefined_words(texts) == []

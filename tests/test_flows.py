@@ -263,6 +263,9 @@ def test_mediator_status_lists_devices_and_procedures(harness: Harness) -> None:
     harness.tap("mediator_status")
     texts = [line.text for line in harness.page.lines]
     assert texts[:2] == ["Imprimante : marche (simulée)", "10 démarches chargées"]
+    catalogue = harness.content.catalogue
+    oldest = catalogue.oldest_check.strftime("%d/%m/%Y")
+    assert texts[2] == f"Version des démarches : {catalogue.version}. Vérifiées au plus tôt le {oldest}."
     harness.tap("mediator_back")
     harness.tap("mediator_reload")
     assert harness.page.lines[0].text == "Les démarches sont rechargées."

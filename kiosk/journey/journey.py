@@ -29,6 +29,7 @@ from kiosk.journey.context import (
     SessionEnd,
     Speaker,
 )
+from kiosk.journey.glossary import GlossaryFlow
 from kiosk.journey.idle import IdleFlow
 from kiosk.journey.mediator import DeviceStatus, MediatorCommand, MediatorFlow
 from kiosk.journey.printing import PrintingFlow
@@ -139,8 +140,10 @@ class Journey:
             on_test_printed=self.mediator.test_printed,
             show_preview=config.devices.printer.type == "simulated",
         )
+        self.glossary = GlossaryFlow(context, lambda: content.glossary)
         self.flows: tuple[Flow, ...] = (
             self.welcome,
+            self.glossary,
             self.speech_controls,
             self.settings,
             self.idle,
@@ -184,6 +187,7 @@ class Journey:
             language=self.session.language,
             offered_languages=tuple(self.config.languages.offered),
             speech=self.speech_controls.view(),
+            glossary=self.content.glossary,
         )
 
     def render(self) -> Page:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,6 +88,9 @@ class MenuView:
 class StatusView:
     devices: tuple[DeviceStatus, ...]
     procedures: int
+    #: A fingerprint of the procedures' versions, and the oldest date their facts were checked.
+    content_version: str
+    oldest_check: dt.date | None
     #: The content files refused, as "file:line: problem" (the first ones).
     errors: tuple[str, ...]
     reloaded: bool
@@ -233,6 +237,8 @@ class MediatorFlow:
         return StatusView(
             devices=tuple(self._device_status()),
             procedures=len(catalogue.procedures),
+            content_version=catalogue.version,
+            oldest_check=catalogue.oldest_check,
             errors=tuple(str(error) for error in catalogue.errors[:5]),
             reloaded=self._reloaded,
         )

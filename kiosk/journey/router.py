@@ -19,6 +19,7 @@ class ScreenName(StrEnum):
     FEEDBACK = "feedback"
     HELP = "help"
     KEYS = "keys"  #: "Les touches": what each key of the keypad does
+    DEFINITION = "definition"  #: "Que veut dire ... ?": a hard word's definition
     IDLE = "idle"
     MEDIATOR_PIN = "mediator_pin"
     MEDIATOR_MENU = "mediator"
@@ -53,6 +54,8 @@ class Location:
     topic: str | None = None
     #: Which page of a long list of choices ("Voir d'autres choix" turns it).
     choices_page: int = 0
+    #: The glossary term a definition screen explains.
+    term: str | None = None
 
 
 HOME = Location(ScreenName.HOME)

@@ -8,6 +8,7 @@ from typing import Any
 
 from accessibility.languages import LANGUAGE_NAMES, is_right_to_left
 from kiosk.i18n import localized
+from kiosk.journey.glossary import GlossaryCommand
 from kiosk.journey.mediator import MediatorCommand
 from kiosk.journey.router import MEDIATOR_SCREENS, ScreenName
 from kiosk.journey.speech_controls import SpeechControl
@@ -34,6 +35,20 @@ def build_page(frame: Frame, title: str, lines: list[Line], actions: list[Action
     progress = str(extra.get("progress", ""))
     if progress:
         spoken = (Said(sentence(progress)), *spoken)
+    explained = extra.get("glossary") or []
+    if explained:
+        terms = frame.glossary.terms
+        words = ", ".join(
+            localized(terms[str(action.argument)].word, frame.language)[0] for action in explained
+        )
+        spoken = (
+            *spoken,
+            Said(
+                tr.ngettext(
+                    "Un mot expliqué : {words}.", "Mots expliqués : {words}.", len(explained), words=words
+                )
+            ),
+        )
     tools = speech_tools(frame)
     if frame.screen is not ScreenName.HOME and frame.screen not in MEDIATOR_SCREENS:
         # The language can be changed on every citizen screen, not only at the start.
@@ -118,6 +133,24 @@ def procedure_choices(procedures: Iterable[Procedure], language: str, command: E
                 command,
                 procedure.id,
                 language="fr" if fell_back else None,
+            )
+        )
+    return actions
+
+
+def glossary_actions(frame: Frame, texts: list[str]) -> list[Action]:
+    """ "Que veut dire ... ?" for each hard word of the glossary that ``texts`` use."""
+    tr = frame.tr
+    actions = []
+    for term in frame.glossary.found_in(texts, frame.language):
+        word = localized(term.word, frame.language)[0]
+        actions.append(
+            Action(
+                f"define_{term.id}",
+                tr("Que veut dire « {word} » ?", word=word),
+                "question",
+                GlossaryCommand.DEFINE,
+                term.id,
             )
         )
     return actions

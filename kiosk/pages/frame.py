@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.glossary import Glossary
 from kiosk.i18n import Translator, translator
 from kiosk.journey.router import ScreenName
 from kiosk.journey.speech_controls import SpeechView
@@ -18,6 +19,8 @@ class Frame:
     #: The languages the site offers, in the order the configuration lists them.
     offered_languages: tuple[str, ...]
     speech: SpeechView
+    #: The hard words that screens offer to explain.
+    glossary: Glossary
 
     @property
     def tr(self) -> Translator:

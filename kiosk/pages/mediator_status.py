@@ -43,6 +43,17 @@ def render(view: StatusView, frame: Frame) -> Page:
             "document",
         )
     )
+    if view.oldest_check is not None:
+        lines.append(
+            Line(
+                tr(
+                    "Version des démarches : {version}. Vérifiées au plus tôt le {date}.",
+                    version=view.content_version,
+                    date=view.oldest_check.strftime("%d/%m/%Y"),
+                ),
+                "calendar",
+            )
+        )
     lines += [Line(error, "warning", Mark.ERROR) for error in view.errors]
     actions = [Action("mediator_back", tr("Retour au menu"), "back", MediatorCommand.MENU)]
     return build_page(frame, tr("État des appareils"), lines, actions, pictogram="settings")

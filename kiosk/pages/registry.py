@@ -8,6 +8,7 @@ from typing import Any
 from kiosk.journey.router import ScreenName
 from kiosk.pages import (
     catalogue,
+    definition,
     feedback,
     help_call,
     home,
@@ -36,6 +37,7 @@ RENDERERS: dict[ScreenName, Callable[[Any, Frame], Page]] = {
     ScreenName.FEEDBACK: feedback.render,
     ScreenName.HELP: help_call.render,
     ScreenName.KEYS: keys.render,
+    ScreenName.DEFINITION: definition.render,
     ScreenName.IDLE: idle.render,
     ScreenName.MEDIATOR_PIN: mediator_pin.render,
     ScreenName.MEDIATOR_MENU: mediator_menu.render,

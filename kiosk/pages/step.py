@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from kiosk.i18n import ContentReader
 from kiosk.journey.procedure import ProcedureCommand, StepView
-from kiosk.pages.common import build_page
+from kiosk.pages.common import build_page, glossary_actions
 from kiosk.pages.frame import Frame
 from kiosk.receipt import place_lines
 from kiosk.viewmodels import Action, Line, Page, sentence
@@ -70,6 +70,7 @@ def render(view: StepView, frame: Frame) -> Page:
         title,
         lines,
         actions,
+        glossary=glossary_actions(frame, [title, *(line.text for line in lines), *(a.text for a in actions)]),
         title_language=title_language,
         primary_first=step.kind in MAIN_ACTION_KINDS,
         pictogram=step.pictogram,

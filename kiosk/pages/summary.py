@@ -5,7 +5,7 @@ from __future__ import annotations
 from devices.receipt import LineStyle
 from kiosk.journey.printing import PrintingCommand
 from kiosk.journey.procedure import ProcedureCommand
-from kiosk.pages.common import build_page
+from kiosk.pages.common import build_page, glossary_actions
 from kiosk.pages.frame import Frame
 from kiosk.receipt import SummaryFacts, summary_content
 from kiosk.viewmodels import Action, Line, Mark, Page
@@ -38,5 +38,6 @@ def render(view: SummaryFacts, frame: Frame) -> Page:
         qr_url=content.online_url,
         qr_caption=content.online_label,
         pictogram="info",
+        glossary=glossary_actions(frame, [line.text for line in lines]),
         note=tr("Ce texte existe seulement en français.") if content.fell_back else "",
     )

@@ -42,6 +42,11 @@ def every_page(harness: Harness) -> Iterator[tuple[str, Page]]:
         if "more" in harness.ids():
             harness.tap("more")
             yield visit(f"catalogue {topic} (more)")
+    harness.journey.procedure.open_procedure("carte-identite")
+    harness.walk("continue", "choice_perte")
+    harness.tap("define_timbre_fiscal")
+    yield visit("definition")
+    harness.tap("definition_done")
     for procedure_id in sorted(harness.content.catalogue.procedures):
         for where, page in procedure_pages(harness, procedure_id):
             shown.add(page.name)
