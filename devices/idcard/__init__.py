@@ -1,0 +1,25 @@
+"""Identity documents (ICAO 9303): the reader's interface and types, its drivers and simulators."""
+
+from devices.idcard.types import (
+    AccessKey,
+    CardError,
+    CardFault,
+    CardReader,
+    Can,
+    IdentityDocument,
+    MrzKey,
+    PassiveAuthentication,
+    ReadReport,
+)
+
+__all__ = [
+    "AccessKey",
+    "Can",
+    "CardError",
+    "CardFault",
+    "CardReader",
+    "IdentityDocument",
+    "MrzKey",
+    "PassiveAuthentication",
+    "ReadReport",
+]
