@@ -2,10 +2,10 @@
 
 from devices.idcard.types import (
     AccessKey,
+    Can,
     CardError,
     CardFault,
     CardReader,
-    Can,
     IdentityDocument,
     MrzKey,
     PassiveAuthentication,
