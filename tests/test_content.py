@@ -150,3 +150,41 @@ def test_the_content_version_changes_with_a_procedure_version(tmp_path: Path) ->
     after = load_catalogue(directory)
     assert before.version != after.version and len(after.version) == 8
     assert after.oldest_check is not None and after.oldest_check.isoformat() == "2026-01-01"
+
+
+def _texts(value: object, where: str) -> list[tuple[str, dict[str, str]]]:
+    """Every text of a content value (a dict with a French entry), with where it is."""
+    from pydantic import BaseModel
+
+    found: list[tuple[str, dict[str, str]]] = []
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            found += _texts(getattr(value, name), f"{where}.{name}" if where else name)
+    elif isinstance(value, dict) and isinstance(value.get("fr"), str):
+        found.append((where, value))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found += _texts(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found += _texts(item, f"{where}[{index}]")
+    return found
+
+
+@pytest.mark.parametrize("procedure_id", sorted(REQUIRED))
+def test_every_text_of_every_procedure_is_in_english_and_arabic(procedure_id: str) -> None:
+    procedure = load_catalogue().procedures[procedure_id]
+    missing = [
+        f"{where}: {language}"
+        for where, text in _texts(procedure, "")
+        for language in ("en", "ar")
+        if not text.get(language, "").strip()
+    ]
+    assert not missing, f"{procedure_id}.yaml has French without its translation:\n" + "\n".join(missing)
+
+
+def test_the_glossary_is_in_three_languages() -> None:
+    from kiosk.glossary import load_glossary
+
+    for term in load_glossary().terms.values():
+        assert all(term.definition.get(language) for language in ("fr", "en", "ar")), term.id
