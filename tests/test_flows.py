@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from devices.receipt import PrinterError, PrinterFault, ReceiptDocument
 from devices.simulators import SimulatedPrinter
 from fleet.help import HelpReason
+from kiosk.config import load_config
+from kiosk.content import DEFAULT_CONTENT_DIR
 from kiosk.journey.router import ScreenName
 from kiosk.pages.registry import RENDERERS
 from kiosk.viewmodels import Mark
@@ -69,12 +72,22 @@ def test_a_language_change_on_a_step_keeps_the_place_and_answers(harness: Harnes
     assert harness.screen == "step" and harness.page.title == "وضعك" and harness.page.rtl
 
 
-def test_french_fallback_is_announced(harness: Harness) -> None:
-    harness.tap("start")
-    harness.tap("lang_en")
-    harness.walk("more", "topic_logement")
-    harness.tap(harness.ids()[0])
-    assert harness.page.note == "This text is only in French."
+def test_french_fallback_is_announced(tmp_path: Path) -> None:
+    # A procedure that exists only in French, in a site's own content directory.
+    directory = tmp_path / "procedures"
+    directory.mkdir()
+    text = (DEFAULT_CONTENT_DIR / "passeport.yaml").read_text(encoding="utf-8")
+    french_only = "\n".join(line for line in text.splitlines() if not line.strip().startswith(("en:", "ar:")))
+    (directory / "passeport.yaml").write_text(french_only, encoding="utf-8")
+    config = load_config().model_copy(update={"content_directory": directory})
+    harness = Harness(config=config)
+    try:
+        harness.walk("start", "lang_en", "topic_papiers", "procedure_passeport")
+        assert harness.page.note == "This text is only in French."
+        assert "This text is only in French." in [piece.text for piece in harness.page.spoken]
+        assert harness.page.lines[0].language == "fr", "the French text is said by the French voice"
+    finally:
+        harness.close()
 
 
 def test_speech_mode_speaks_each_new_screen_in_its_language(harness: Harness) -> None:
