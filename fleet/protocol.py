@@ -300,10 +300,9 @@ class KioskHealth(_Model):
     in_session: bool = False
 
 
-class HealthPayload(KioskHealth):
+class HealthPayload(KioskHealth, _Payload):
     """A periodic health report: the kiosk's own, the machine's, and the link's."""
 
-    v: Literal[1] = 1
     #: One more for each report since the agent started.
     seq: int = Field(ge=0)
     at: UtcDatetime
@@ -612,3 +611,16 @@ def parse_message(topic: str, payload: bytes) -> tuple[Topic, BaseModel]:
         return parsed, parse_reply(payload)
     assert parsed.command is not None  # parse_topic names every command topic's command
     return parsed, parse_command(parsed.command, payload)
+
+
+#: The classes of the ``Event`` union, for ``isinstance`` checks.
+EVENT_TYPES: tuple[type[BaseModel], ...] = (
+    DeviceFault,
+    DeviceRecovered,
+    AppCrash,
+    AppRestart,
+    ContentRefused,
+    HelpRequested,
+    HelpAcknowledged,
+    SessionStatistics,
+)

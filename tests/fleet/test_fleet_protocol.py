@@ -45,6 +45,8 @@ from fleet.protocol import (
     state_topic,
 )
 
+NOW = dt.datetime(2024, 6, 1, 10, tzinfo=dt.UTC)
+
 
 def test_topics_of_one_kiosk_live_under_its_root() -> None:
     assert kiosk_root("mairie-lyon", "borne_1") == "kiosk/v1/mairie-lyon/borne_1"
@@ -229,3 +231,12 @@ def test_any_bytes_give_a_payload_or_one_protocol_error(payload: bytes) -> None:
             parse(payload)
         except ProtocolError as error:
             assert error.reason and len(error.reason) <= 120
+
+
+def test_every_kind_of_payload_needs_its_version_on_the_wire() -> None:
+    health = encode(HealthPayload(app_version="1", uptime_s=1, screen="home", speech="ready", seq=1, at=NOW))
+    assert health.startswith(b'{"v":1,')
+    with pytest.raises(ProtocolError, match="unsupported version"):
+        parse_health(health.replace(b'"v":1,', b""))
+    with pytest.raises(ProtocolError, match="unsupported version"):
+        parse_reply(b'{"ok":true,"code":"ok"}')
