@@ -5,9 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 #: Debian packages: virtual display and software OpenGL for Kivy, speech, smart-card stack,
-#: MQTT broker, browser for the dashboard tests, and what builds pyscard.
+#: MQTT broker and its command-line clients, browser for the dashboard tests, and what builds pyscard.
 APT_PACKAGES := python3-venv python3-dev gcc xvfb xauth libgl1-mesa-dri libmtdev1 espeak-ng alsa-utils \
-	pcscd libpcsclite-dev swig vsmartcard-vpcd mosquitto chromium chromium-driver
+	pcscd libpcsclite-dev swig vsmartcard-vpcd mosquitto mosquitto-clients chromium chromium-driver
 
 .PHONY: run test system-deps venv benchmark lint translations
 
