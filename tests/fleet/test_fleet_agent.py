@@ -24,7 +24,7 @@ from fleet.protocol import (
     state_topic,
 )
 
-from support.fleet import RecordingKiosk, agent_settings
+from support.agents import RecordingKiosk, agent_settings
 from support.mosquitto import Broker, Listener, Received
 
 SITE, KIOSK = "mairie-test", "borne-1"

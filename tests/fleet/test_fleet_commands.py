@@ -19,7 +19,7 @@ from fleet.protocol import (
     command_topic,
 )
 
-from support.fleet import RecordingKiosk
+from support.agents import RecordingKiosk
 
 SITE, KIOSK = "mairie-test", "borne-1"
 
