@@ -1,1 +1,1 @@
-"""Device library: the receipt printer (ESC/POS through python-escpos) and its simulator."""
+"""Device library: the receipt printer (ESC/POS) and the identity-document reader (ICAO 9303)."""

@@ -19,6 +19,7 @@ class HelpReason(StrEnum):
     PRINTER_PAPER_OUT = "printer_paper_out"
     PRINTER_OFFLINE = "printer_offline"
     PRINTER_COVER_OPEN = "printer_cover_open"
+    CARD_READER_MISSING = "card_reader_missing"
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,14 @@ from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
 
 from accessibility.speech import SpeechEngine, SpeechManager, create_engine  # noqa: E402
-from devices.escpos_printer import NetworkReceiptPrinter  # noqa: E402
-from devices.receipt import ReceiptPrinter  # noqa: E402
-from devices.simulators import SimulatedPrinter  # noqa: E402
+from devices.health import DeviceHealth  # noqa: E402
+from devices.idcard import CardReader  # noqa: E402
+from devices.printer import ReceiptPrinter  # noqa: E402
 from fleet.help import LoggedHelpChannel  # noqa: E402
 from kiosk.config import SiteConfig  # noqa: E402
 from kiosk.content import DEFAULT_CONTENT_DIR, ContentLibrary  # noqa: E402
 from kiosk.display import desktop_size, fit_window  # noqa: E402
+from kiosk.hardware import build_card_reader, build_health_monitor, build_printer  # noqa: E402
 from kiosk.journey.journey import Journey, Presentation, Services  # noqa: E402
 from kiosk.journey.mediator import Device, DeviceState, DeviceStatus  # noqa: E402
 from kiosk.journey.voice import CHOICE_PAUSE_MS  # noqa: E402
@@ -36,13 +37,6 @@ from screens.style import Style  # noqa: E402
 TICK_SECONDS = 0.25
 #: The keypad's focus keys; the others go to the journey.
 FOCUS_KEYS = {"up": -1, "left": -1, "down": 1, "right": 1}
-
-
-def build_printer(config: SiteConfig) -> ReceiptPrinter:
-    printer = config.devices.printer
-    if printer.type == "escpos-network":
-        return NetworkReceiptPrinter(printer.host, printer.port)
-    return SimulatedPrinter()
 
 
 class BackgroundJobs:
@@ -103,6 +97,7 @@ class Kiosk:
         config: SiteConfig,
         speech: SpeechManager,
         printer: ReceiptPrinter,
+        card_reader: CardReader,
         clock: Callable[[], float],
         on_quit: Callable[[], None],
         choice_pause_ms: int = CHOICE_PAUSE_MS,
@@ -110,19 +105,29 @@ class Kiosk:
         self.config = config
         self.speech = speech
         self.printer = printer
+        self.card_reader = card_reader
         self.help_channel = LoggedHelpChannel()
         self.jobs = BackgroundJobs()
         self.style = Style()
         self.style.fit(Window.width, Window.height, 1.0)
         self.root = KioskRoot(self.style, dispatcher=self.dispatch)
         self.content = ContentLibrary(config.content_directory or DEFAULT_CONTENT_DIR)
+        # The monitor reports on its own thread: hand each change to the UI thread.
+        self.health = build_health_monitor(
+            config,
+            printer,
+            card_reader,
+            lambda health: Clock.schedule_once(lambda _dt: self.journey.device_changed(health)),
+        )
         services = Services(
             speech=speech,
             printer=printer,
+            card_reader=card_reader,
             help_channel=self.help_channel,
             clock=clock,
             background=self.jobs.run,
             device_status=self.device_status,
+            devices=self.health,
             quit=on_quit,
             choice_pause_ms=choice_pause_ms,
         )
@@ -134,23 +139,32 @@ class Kiosk:
         self._tick_event = Clock.schedule_interval(lambda _dt: self.journey.tick(), TICK_SECONDS)
         Window.bind(on_key_down=self._on_key_down, on_touch_down=self._on_touch_down, size=self._on_resize)
         self.present(self.journey.presentation)
+        self.health.start()
 
     def close(self) -> None:
         """Stop the clocks and threads this kiosk started (the window itself stays)."""
         self._tick_event.cancel()
         Window.unbind(on_key_down=self._on_key_down, on_touch_down=self._on_touch_down, size=self._on_resize)
         self.jobs.close()
+        self.health.close()
         self.speech.close()
 
     def device_status(self) -> list[DeviceStatus]:
-        """What the mediator's status screen shows of each device."""
+        """What the mediator's status screen shows of each device (from the last poll: never blocks)."""
         config = self.config
-        printer_state = DeviceState.WORKING if self.printer.is_usable() else DeviceState.FAULT
-        reader = config.devices.card_reader.type
+
+        def state(health: DeviceHealth) -> DeviceState:
+            return DeviceState.WORKING if health.ready else DeviceState.FAULT
+
+        printer = self.health.get("printer")
+        reader_type = config.devices.card_reader.type
+        reader = self.health.get("card_reader")
         return [
-            DeviceStatus(Device.PRINTER, printer_state, self.printer.status()),
+            DeviceStatus(Device.PRINTER, state(printer), f"{config.devices.printer.url}, {printer.detail}"),
             DeviceStatus(
-                Device.CARD_READER, DeviceState.OFF if reader == "none" else DeviceState.WORKING, reader
+                Device.CARD_READER,
+                DeviceState.OFF if reader_type == "none" else state(reader),
+                reader_type if reader_type == "none" else f"{reader_type}, {reader.detail}",
             ),
             DeviceStatus(Device.SPEECH, DeviceState.WORKING if self.speech.available else DeviceState.FAULT),
             DeviceStatus(Device.FLEET, DeviceState.WORKING if config.fleet.enabled else DeviceState.OFF),
@@ -223,7 +237,9 @@ def assemble(
 ) -> Kiosk:
     """Build and wire the whole kiosk on the current Kivy window."""
     speech = SpeechManager(speech_engine or create_engine())
-    return Kiosk(config, speech, build_printer(config), clock, on_quit, choice_pause_ms)
+    return Kiosk(
+        config, speech, build_printer(config), build_card_reader(config), clock, on_quit, choice_pause_ms
+    )
 
 
 class KioskApp(App):

@@ -1,10 +1,11 @@
-"""The `kiosk` command: run the kiosk, check content, hash a PIN."""
+"""The `kiosk` command: run the kiosk, check the machine, content, printer and identity cards, hash a PIN."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import getpass
+import json
 import logging
 import os
 import sys
@@ -44,6 +45,36 @@ def _parser() -> argparse.ArgumentParser:
         help="facts checked longer ago than this are listed: 12m (months), 2y, 90d (default 12m)",
     )
     check.add_argument("--strict", action="store_true", help="old facts are an error (exit 1), not a warning")
+    card = commands.add_parser("card", help="identity cards: readers, read a card, parse an MRZ")
+    card_commands = card.add_subparsers(dest="card_command", required=True)
+    card_commands.add_parser("readers", help="list the card readers pcscd sees")
+    read = card_commands.add_parser("read", help="read the card on a reader (prints the holder's data)")
+    read.add_argument("--reader", help="a reader's name or part of it (default: the first contactless one)")
+    access = read.add_mutually_exclusive_group(required=True)
+    access.add_argument("--can", help="the 6 digits printed at the bottom right of the card")
+    access.add_argument("--mrz-info", help="DOCUMENT NUMBER,YYMMDD,YYMMDD (birth, then expiry)")
+    read.add_argument("--csca", help="CSCA certificates (file, directory or master list) to check against")
+    read.add_argument("--simulated", action="store_true", help="read the simulator's demo card (CAN 123456)")
+    read.add_argument("--json", action="store_true", help="print JSON")
+    mrz_text = card_commands.add_parser("mrz", help="parse an MRZ given as text (lines separated by \\n)")
+    mrz_text.add_argument("text")
+    mrz_text.add_argument("--json", action="store_true", help="print JSON")
+    doctor = commands.add_parser(
+        "doctor", help="is this machine ready to be a kiosk? (exit 0 only when it is)"
+    )
+    doctor.add_argument("--config", type=Path, help="site configuration (TOML); the demo site by default")
+    doctor.add_argument("--printer", help="check this printer URL instead of the configuration's")
+    doctor.add_argument("--max-age", default="12m", help="content facts older than this are a warning")
+    doctor.add_argument("--json", action="store_true", help="print JSON")
+    printer = commands.add_parser("print", help="the receipt printer: its status, a test receipt")
+    printer_commands = printer.add_subparsers(dest="print_command", required=True)
+    for name, what in (("status", "what the printer says of itself"), ("test", "print a test receipt")):
+        action = printer_commands.add_parser(name, help=what)
+        action.add_argument("--printer", help="the printer's URL (tcp://, usb://, serial://, file://, sim://)")
+        action.add_argument(
+            "--paper-mm", type=int, choices=(58, 80), help="paper width (default: the configuration's)"
+        )
+        action.add_argument("--config", type=Path, help="take the printer from this site configuration")
     pin = commands.add_parser("pin-hash", help="hash a mediator PIN for the configuration")
     pin.add_argument("--pin", help="the PIN (asked without echo when left out)")
     return parser
@@ -123,6 +154,68 @@ def _headless_demo(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def doctor(arguments: argparse.Namespace) -> int:
+    """`kiosk doctor`: one line per part; exit 0 only when nothing is a problem, 1 otherwise."""
+    from kiosk import doctor as checks
+
+    try:
+        config = load_config(arguments.config)
+        max_age = parse_age(arguments.max_age)
+    except (ConfigError, ValueError) as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 2
+    found = checks.examine(config, max_age, arguments.printer)
+    print(json.dumps(checks.as_json(found), indent=2) if arguments.json else checks.table(found))
+    return 0 if checks.healthy(found) else 1
+
+
+def print_command(arguments: argparse.Namespace) -> int:
+    """`kiosk print status|test`: uses the printer library alone (exit 0 well, 1 fault, 2 usage)."""
+    from devices.printer import commands as printer_commands
+
+    try:
+        printer = load_config(arguments.config).devices.printer
+    except ConfigError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 2
+    url, paper_mm = arguments.printer or printer.url, arguments.paper_mm or printer.paper_mm
+    act = (
+        printer_commands.printer_status
+        if arguments.print_command == "status"
+        else printer_commands.print_test
+    )
+    code, lines = act(url, paper_mm)
+    print("\n".join(lines), file=sys.stdout if code == 0 else sys.stderr)
+    return code
+
+
+def card(arguments: argparse.Namespace) -> int:
+    """`kiosk card`: uses the device library alone (no Kivy, no configuration)."""
+    from devices.idcard import CardError
+    from devices.idcard import commands as card_commands
+
+    try:
+        if arguments.card_command == "readers":
+            readers = card_commands.list_readers()
+            print("\n".join(readers) if readers else "no reader (is one plugged in?)")
+            return 0 if readers else 1
+        if arguments.card_command == "mrz":
+            result = card_commands.parse_mrz_text(arguments.text.replace("\\n", "\n"), arguments.json)
+        else:
+            result = card_commands.read_card(
+                arguments.can or arguments.mrz_info,
+                reader=arguments.reader,
+                csca=arguments.csca,
+                as_json=arguments.json,
+                kind="simulated" if arguments.simulated else "pcsc",
+            )
+    except (CardError, ValueError) as error:
+        print(f"kiosk: {card_commands.describe_error(error)}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, ensure_ascii=False, indent=2) if isinstance(result, dict) else result)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("kivy", "escpos"):
@@ -132,6 +225,12 @@ def main(argv: list[str] | None = None) -> int:
         return content_check(arguments.directory, arguments.max_age, arguments.strict)
     if arguments.command == "pin-hash":
         return pin_hash(arguments.pin)
+    if arguments.command == "card":
+        return card(arguments)
+    if arguments.command == "doctor":
+        return doctor(arguments)
+    if arguments.command == "print":
+        return print_command(arguments)
     return run(arguments)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from accessibility.languages import LANGUAGE_NAMES
+from devices.printer.address import parse_printer_url
 
 #: The configuration used by `kiosk run --demo` and by tests: a fictitious France Services point.
 DEMO_CONFIG = Path(__file__).parent / "content" / "demo-site.toml"
@@ -57,13 +58,37 @@ class Timeouts(_Section):
 
 
 class Printer(_Section):
-    type: Literal["simulated", "escpos-network"] = "simulated"
-    host: str = "127.0.0.1"
-    port: Annotated[int, Field(ge=1, le=65535)] = 9100
+    """The receipt printer, by its address (see docs/printer.md): ``tcp://HOST:9100``,
+    ``usb://VID:PID``, ``serial:///dev/ttyUSB0?baudrate=19200``, ``file:///dev/usb/lp0`` or
+    ``sim://`` (the simulator, the default)."""
+
+    url: str = "sim://"
+    #: The paper's width in millimetres: the receipt's line length follows it.
+    paper_mm: Literal[58, 80] = 80
+    #: Seconds between two status polls (paper, cover, online) between receipts.
+    poll_seconds: Annotated[float, Field(ge=5, le=600)] = 30.0
+
+    @field_validator("url")
+    @classmethod
+    def _address(cls, url: str) -> str:
+        parse_printer_url(url)
+        return url
+
+    @property
+    def simulated(self) -> bool:
+        return parse_printer_url(self.url).scheme == "sim"
 
 
 class CardReader(_Section):
-    type: Literal["simulated", "none"] = "simulated"
+    """The identity-card reader: "simulated" (a demo card, CAN 123456), "pcsc" (a contactless
+    reader through pcscd), or "none"."""
+
+    type: Literal["simulated", "pcsc", "none"] = "simulated"
+    #: With "pcsc": the reader's name, or part of it ("" = the first contactless reader).
+    reader: str = ""
+    #: The CSCA certificates (a file, a directory or a master list) that passive authentication
+    #: checks the cards' signatures against; none: the signature is checked, not its issuer.
+    csca: Path | None = None
 
 
 class Devices(_Section):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from devices.receipt import LineStyle, ReceiptDocument, ReceiptLine
+from accessibility.fonts import ARABIC_FONT
+from accessibility.languages import is_right_to_left
+from devices.printer import LineStyle, ReceiptDocument, ReceiptLine, ReceiptPart
 from kiosk.config import Place
 from kiosk.engine import Summary
-from kiosk.i18n import ContentReader, Translator
+from kiosk.i18n import ContentReader, Translator, translator
 from kiosk.procedures import Procedure, WhereToGo
 
 
@@ -116,17 +118,57 @@ def summary_content(facts: SummaryFacts, tr: Translator, language: str) -> Summa
     )
 
 
-def build_receipt(content: SummaryContent, site_name: str) -> ReceiptDocument:
-    """The paper version of the summary, with the QR code to continue at home. No personal data."""
+#: The checklist QR code holds at most this many characters: a phone camera still reads it
+#: at receipt scale.
+CHECKLIST_MAX_CHARACTERS = 500
+
+
+def receipt_lines(content: SummaryContent, site_name: str) -> list[ReceiptLine]:
+    """The summary as receipt lines: title, site, each section's heading and lines."""
     lines = [ReceiptLine(content.title, LineStyle.TITLE), ReceiptLine(site_name)]
     for section in content.sections:
         lines.append(ReceiptLine(section.heading, LineStyle.HEADING))
         lines.extend(ReceiptLine(line.text, line.style) for line in section.lines)
+    return lines
+
+
+def checklist(content: SummaryContent) -> str:
+    """What to do and what to bring, as plain text for a QR code a phone reads offline (no
+    personal data: the documents' names, not whether the citizen has them)."""
+    parts = [content.title]
+    for section in content.sections[:2]:  # what to do, and the documents to bring
+        parts.append(section.heading + " :")
+        parts += [f"- {line.text}" for line in section.lines]
+    text = "\n".join(parts)
+    if len(text) <= CHECKLIST_MAX_CHARACTERS:
+        return text
+    return text[: CHECKLIST_MAX_CHARACTERS - 1].rsplit("\n", 1)[0] + "\n…"
+
+
+def build_receipt(facts: SummaryFacts, language: str) -> ReceiptDocument:
+    """The paper version of the summary: in French for the office, then in the citizen's language
+    when it is another (Arabic printed as an image in the kiosk's own font), with the QR code of
+    the online service and a second one holding the checklist. No personal data."""
+    french = summary_content(facts, translator("fr"), "fr")
+    content = french if language == "fr" else summary_content(facts, translator(language), language)
+    translation = None
+    if language != "fr":
+        right_to_left = is_right_to_left(language)
+        translation = ReceiptPart(
+            language=language,
+            lines=receipt_lines(content, facts.site_name),
+            right_to_left=right_to_left,
+            font=ARABIC_FONT if right_to_left else None,
+        )
+    tr = translator(language)
     return ReceiptDocument(
-        lines=lines,
+        lines=receipt_lines(french, facts.site_name),
         qr_url=content.online_url,
         qr_caption=content.online_label,
-        footer=[content.source],
+        footer=[french.source],
+        translation=translation,
+        checklist=checklist(content),
+        checklist_caption=tr("Photographiez ce code : la liste reste sur votre téléphone."),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from devices.idcard import IdentityDocument
 from kiosk.engine import ProcedureRun
 
 #: Text sizes offered by "Texte plus grand", in turn (1.0 = normal, 2.0 = 200 %).
@@ -42,8 +43,8 @@ class Session:
     active: bool = False
     started_at: float = 0.0
     run: ProcedureRun | None = None
-    #: Values read from an identity card; memory only, never logged or sent.
-    identity: dict[str, str] = field(default_factory=dict)
+    #: What was read from the citizen's identity card; memory only, never logged or sent.
+    identity_document: IdentityDocument | None = None
     statistics: SessionStatistics = field(default_factory=SessionStatistics)
 
     def start(self, now: float) -> None:
@@ -59,7 +60,7 @@ class Session:
 
     def wipe(self) -> None:
         """Forget the citizen: answers, identity data, settings, statistics."""
-        self.identity.clear()
+        self.identity_document = None
         self.run = None
         self.language = self.default_language
         self.text_scale = 1.0

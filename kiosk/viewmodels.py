@@ -91,6 +91,8 @@ class Page:
     preview: str = ""
     #: The masked PIN entry ("●●●"), never the digits.
     entry: str = ""
+    #: A picture to show (the face read from an identity card: JPEG or JPEG 2000 bytes).
+    image: bytes | None = field(default=None, repr=False)
     #: Actions shown small, at the edge of the screen (languages on the home screen).
     secondary: list[Action] = field(default_factory=list)
     #: The first action is the main one, drawn larger and filled.

@@ -14,6 +14,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
+from PIL import Image as PILImage
 
 from screens.widgets import (
     ChoiceButton,
@@ -42,6 +43,21 @@ def qr_texture(url: str) -> Texture:
     return texture
 
 
+def picture_texture(data: bytes) -> Texture | None:
+    """A JPEG or JPEG 2000 picture as a texture (Pillow decodes both; Kivy alone, not JPEG 2000).
+
+    Never cached: the picture is the citizen's, and goes with the page.
+    """
+    try:
+        with PILImage.open(BytesIO(data)) as picture:
+            buffer = BytesIO()
+            picture.convert("RGB").save(buffer, format="PNG")
+    except (OSError, ValueError):
+        return None  # an unreadable picture is not shown; the rest of the page is
+    buffer.seek(0)
+    return CoreImage(buffer, ext="png").texture
+
+
 class PageScreen(Screen):
     """Draws a page view-model. Subclasses change the arrangement in their .kv, not the logic."""
 
@@ -58,6 +74,8 @@ class PageScreen(Screen):
     #: Columns of the action grid (two on wide screens with many choices).
     columns = NumericProperty(1)
     qr = ObjectProperty(None, allownone=True)
+    #: A picture the page shows (the face read from an identity card), or None.
+    image = ObjectProperty(None, allownone=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -86,6 +104,7 @@ class PageScreen(Screen):
         self.preview = page.preview
         self.qr_caption = page.qr_caption
         self.qr = qr_texture(page.qr_url) if page.qr_url else None
+        self.image = picture_texture(page.image) if page.image else None
         self.has_qr = page.qr_url is not None
         self.columns = self.columns_for(len(page.actions))
         lines = self._widgets(self.ids.lines, TextLine, len(page.lines))

@@ -6,7 +6,7 @@ from screens.page import PageScreen
 from screens.pin import PinScreen
 
 #: Screen name (the journey's ScreenName value) -> the class that draws it.
-SCREEN_CLASSES: dict[str, type[PageScreen]] = {"mediator_pin": PinScreen}
+SCREEN_CLASSES: dict[str, type[PageScreen]] = {"mediator_pin": PinScreen, "identity_can": PinScreen}
 
 
 def screen_class(name: str) -> type[PageScreen]:

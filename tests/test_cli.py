@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -83,3 +84,78 @@ def test_the_demo_window_fits_the_screen_it_opens_on(screen: tuple[int, int]) ->
     left, top, width, height = map(int, line.split()[1:])
     assert left >= 0 and top >= 0
     assert left + width <= screen[0] and top + height <= screen[1], (line, screen)
+
+
+def test_card_read_of_the_demo_card_prints_its_fields_and_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["card", "read", "--simulated", "--can", "123456", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["document"]["surname"] == "EXEMPLE" and result["protocol"].startswith("PACE")
+    assert result["passive_authentication"]["passed"] is True
+
+
+def test_card_errors_are_one_clear_line_and_a_non_zero_exit() -> None:
+    wrong = subprocess.run(
+        [str(KIOSK), "card", "read", "--simulated", "--can", "111111"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
+    assert "kiosk: card error: wrong_key" in wrong.stderr and "tries left" in wrong.stderr
+    bad = subprocess.run(
+        [str(KIOSK), "card", "mrz", "NOT AN MRZ"], capture_output=True, text=True, timeout=60
+    )
+    assert bad.returncode == 1 and bad.stderr.startswith("kiosk: error:") and "Traceback" not in bad.stderr
+
+
+def test_card_mrz_parses_the_old_french_card(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "IDFRAPETE<<<<<<<<<<<<<<<<<<<<<952042\\n0509952018746NICOLAS<<PAUL<8206152M3"
+    assert main(["card", "mrz", text]) == 0
+    assert "surname: PETE" in capsys.readouterr().out
+
+
+def _site_with_printer(tmp_path: Path, url: str) -> Path:
+    from kiosk.config import DEMO_CONFIG
+
+    site = tmp_path / "site.toml"
+    site.write_text(DEMO_CONFIG.read_text(encoding="utf-8").replace('url = "sim://"', f'url = "{url}"'))
+    return site
+
+
+def test_print_status_and_test_use_the_configured_printer(tmp_path: Path, fake_printer) -> None:
+    site = _site_with_printer(tmp_path, fake_printer.url)
+    status = subprocess.run(
+        [str(KIOSK), "print", "status", "--config", str(site)], capture_output=True, text=True, timeout=60
+    )
+    assert status.returncode == 0 and status.stdout.startswith(f"printer {fake_printer.url}: ready")
+    fake_printer.paper = "out"
+    test = subprocess.run(
+        [str(KIOSK), "print", "test", "--config", str(site)], capture_output=True, text=True, timeout=60
+    )
+    assert (
+        test.returncode == 1 and "out of paper [paper_out]" in test.stderr and "Traceback" not in test.stderr
+    )
+    bad = subprocess.run(
+        [str(KIOSK), "print", "status", "--printer", "lpt://1"], capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "unknown printer scheme" in bad.stderr
+
+
+def test_doctor_says_each_part_and_exits_non_zero_on_a_problem(tmp_path: Path, fake_printer) -> None:
+    site = _site_with_printer(tmp_path, fake_printer.url)
+    well = {**os.environ, "DISPLAY": ":99"}  # the display check reads the variable, opens nothing
+    ready = subprocess.run(
+        [str(KIOSK), "doctor", "--config", str(site), "--json"], capture_output=True, text=True, env=well
+    )
+    import json
+
+    checks = {check["part"]: check for check in json.loads(ready.stdout)}
+    assert checks["printer"]["verdict"] == "ok" and checks["card reader"]["verdict"] == "ok"
+    assert ready.returncode == (0 if all(c["verdict"] != "problem" for c in checks.values()) else 1)
+    fake_printer.paper = "out"
+    out = subprocess.run(
+        [str(KIOSK), "doctor", "--config", str(site)], capture_output=True, text=True, env=well
+    )
+    assert out.returncode == 1
+    line = next(line for line in out.stdout.splitlines() if " printer " in line)
+    assert line.startswith("PROBLEM") and "paper_out" in line and "load a paper roll" in out.stdout

@@ -40,7 +40,9 @@ def _with(tmp_path: Path, old: str, new: str) -> Path:
             "languages.offered",
             "unknown language",
         ),
-        ('type = "simulated"', 'type = "laser"', "devices.printer.type", "simulated"),
+        ('url = "sim://"', 'url = "lpt://1"', "devices.printer.url", "scheme"),
+        ('url = "sim://"', 'url = "tcp://printer:99999"', "devices.printer.url", "bad port"),
+        ("paper_mm = 80", "paper_mm = 76", "devices.printer.paper_mm", "58 or 80"),
         ("pin_hash = ", "pin_hash_typo = ", "mediator.pin_hash", "Field required"),
         ('kiosk_id = "demo-borne-1"', 'kiosk_id = "Demo Borne!"', "kiosk_id", "pattern"),
         (

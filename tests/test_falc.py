@@ -195,8 +195,8 @@ def test_every_procedure_is_falc(procedure_id: str) -> None:
 
 # -- a pictogram on every action -------------------------------------------------------------
 
-#: The PIN pad's digits are symbols themselves: no pictogram.
-PICTOGRAM_FREE = {f"pin_{digit}" for digit in "0123456789"}
+#: The PIN and CAN pads' digits are symbols themselves: no pictogram.
+PICTOGRAM_FREE = {f"{pad}_{digit}" for pad in ("pin", "can") for digit in "0123456789"}
 
 
 def pictogram_problems(where: str, actions: list[Action]) -> Iterator[str]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from devices.receipt import PrinterError, PrinterFault, ReceiptDocument
-from devices.simulators import SimulatedPrinter
+from devices.printer import PrinterError, PrinterFault, ReceiptDocument
+from devices.printer.simulated import SimulatedPrinter
 from fleet.help import HelpReason
 from kiosk.config import load_config
 from kiosk.content import DEFAULT_CONTENT_DIR
@@ -16,6 +17,7 @@ from kiosk.journey.router import ScreenName
 from kiosk.pages.registry import RENDERERS
 from kiosk.viewmodels import Mark
 
+from support.fake_card import ANNE_MARTIN
 from support.harness import Harness
 
 
@@ -142,7 +144,7 @@ def test_idle_warning_then_wipe(harness: Harness, kept: Callable[..., list[str]]
     harness.tap("listen_toggle")
     harness.to_summary()
     harness.tap("bar_bigger")
-    harness.session.identity["surname"] = "MARTIN"
+    harness.session.identity_document = replace(ANNE_MARTIN, surname="DURAND")
     summary_said = harness.spoken()[-1][0]
     harness.advance(harness.config.timeouts.idle_seconds)
     assert harness.screen == "idle"
@@ -154,13 +156,13 @@ def test_idle_warning_then_wipe(harness: Harness, kept: Callable[..., list[str]]
 
     session = harness.session
     assert harness.screen == "home"
-    assert session.run is None and session.identity == {} and session.text_scale == 1.0
+    assert session.run is None and session.identity_document is None and session.text_scale == 1.0
     assert not session.active and not session.speech_mode
     assert harness.speech.history == [] and harness.speech.last is None
     # Nothing the citizen heard is kept anywhere in the speech layer, nor in the journey.
     assert harness.speech.wait_idle(2), "the engine never forgot the session"
-    assert kept(harness.speech, summary_said, "MARTIN") == []
-    assert kept(harness.journey, summary_said, "MARTIN", "Récapitulatif") == []
+    assert kept(harness.speech, summary_said, "DURAND") == []
+    assert kept(harness.journey, summary_said, "DURAND", "Récapitulatif") == []
 
 
 @pytest.mark.parametrize("answer", ["bar_back", "bar_help", "bar_home"])
@@ -360,3 +362,179 @@ def test_every_button_of_every_page_sends_a_command_the_journey_handles(harness:
             assert action.command in harness.journey._handlers, f"{where}: {action.id}"
     for action in harness.journey.presentation.bar:
         assert action.command in harness.journey._handlers, action.id
+
+
+# -- the identity card ------------------------------------------------------------------------
+
+
+def to_card_step(harness: Harness) -> None:
+    harness.walk("start", "topic_papiers", "procedure_carte-identite", "continue", "choice_renouvellement")
+    for _ in range(20):
+        if harness.session.run.step.kind == "identity_card":
+            return
+        harness.tap("doc_yes" if "doc_yes" in harness.ids() else harness.ids()[0])
+    raise AssertionError("no card step on the renewal path")
+
+
+def type_can(harness: Harness, can: str) -> None:
+    harness.walk(*(f"can_{digit}" for digit in can), "can_ok")
+
+
+def test_a_card_read_with_consent_then_on_with_the_procedure(harness: Harness) -> None:
+    to_card_step(harness)
+    step = harness.session.run.step.id
+    assert harness.ids()[:2] == ["read_card", "no_card"]
+    harness.tap("read_card")
+    assert harness.screen == "identity_consent"
+    assert any("ne garde rien" in line.text for line in harness.page.lines)
+    harness.tap("card_consent")
+    assert harness.screen == "identity_can" and not harness.page.action("can_ok").enabled
+    type_can(harness, "123456")
+    assert harness.screen == "identity_result"
+    texts = [line.text for line in harness.page.lines]
+    assert "Anne Marie Martin" in texts and "Votre carte est valable jusqu'au 01/03/2031." in texts
+    harness.tap("card_confirm")
+    assert harness.screen == "step" and harness.session.run.step.id != step, "on to the next step"
+    assert harness.session.identity_document is ANNE_MARTIN
+    harness.journey.end_session()
+    assert harness.session.identity_document is None
+
+
+def test_the_can_is_never_said_and_the_read_data_only_in_private(harness: Harness) -> None:
+    harness.tap("listen_toggle")
+    to_card_step(harness)
+    harness.walk("read_card", "card_consent")
+    type_can(harness, "123456")
+    said = " ".join(text for text, _ in harness.spoken())
+    assert "123456" not in said and "1 2 3 4 5 6" not in said
+    assert "Martin" not in said and "03/05/1980" not in said
+    harness.tap("card_speak")
+    assert "Anne Marie Martin" in harness.spoken()[-1][0]
+    harness.journey.end_session()
+    assert not harness.session.identity_speech_agreed
+
+
+def test_a_wrong_can_says_the_tries_left_and_lets_the_citizen_type_it_again(harness: Harness) -> None:
+    to_card_step(harness)
+    harness.walk("read_card", "card_consent")
+    type_can(harness, "999999")
+    assert harness.screen == "identity_failed"
+    texts = [line.text for line in harness.page.lines]
+    assert texts == ["Le code n'est pas le bon.", "Attention : encore 2 essais, puis la carte se bloque."]
+    harness.tap("card_retype")
+    assert harness.screen == "identity_can" and harness.page.entry == ""
+    type_can(harness, "123456")
+    assert harness.screen == "identity_result"
+
+
+@pytest.mark.parametrize(
+    ("fault", "message", "way_on"),
+    [
+        ("no_card", "La borne ne voit pas de carte sur le lecteur.", "card_retry"),
+        (
+            "card_removed",
+            "La carte a bougé pendant la lecture. Posez-la encore et ne la bougez pas.",
+            "card_retry",
+        ),
+        ("unknown_document", "La borne ne connaît pas ce document.", "card_by_hand"),
+        ("tampered", "La borne ne peut pas vérifier cette carte.", "card_by_hand"),
+        ("reader_missing", "Le lecteur de carte ne marche pas. Un conseiller est prévenu.", "card_by_hand"),
+    ],
+)
+def test_each_failure_has_its_message_and_a_way_on(
+    harness: Harness, fault: str, message: str, way_on: str
+) -> None:
+    from devices.idcard import CardFault
+
+    harness.card_reader.fault = CardFault(fault)
+    to_card_step(harness)
+    step = harness.session.run.step.id
+    harness.walk("read_card", "card_consent")
+    type_can(harness, "123456")
+    assert harness.screen == "identity_failed" and harness.page.lines[0].text == message
+    assert way_on in harness.ids() and "card_by_hand" in harness.ids()
+    if fault == "reader_missing":
+        assert harness.help.sent[-1].reason is HelpReason.CARD_READER_MISSING
+    harness.tap("card_by_hand")
+    assert harness.screen == "step" and harness.session.run.step.id != step
+
+
+def test_without_a_reader_the_card_step_offers_no_read(harness: Harness) -> None:
+    harness.card_reader.usable = False
+    to_card_step(harness)
+    assert "read_card" not in harness.ids() and "no_card" in harness.ids()
+
+
+def test_an_expired_card_is_said_so(harness: Harness) -> None:
+    import dataclasses
+    import datetime as dt
+
+    harness.card_reader.document = dataclasses.replace(ANNE_MARTIN, expiry_date=dt.date(2024, 3, 3))
+    to_card_step(harness)
+    harness.walk("read_card", "card_consent")
+    type_can(harness, "123456")
+    errors = [line for line in harness.page.lines if line.mark is Mark.ERROR]
+    assert [line.text for line in errors] == ["Votre carte a expiré le 03/03/2024."]
+
+
+# -- the printer -------------------------------------------------------------------------------
+
+
+class PrinterThatStopsMidway(SimulatedPrinter):
+    def print_receipt(self, document: ReceiptDocument) -> None:
+        raise PrinterError(PrinterFault.PAPER_OUT, "ran out", during=True)
+
+
+def test_a_fault_while_printing_says_the_paper_may_be_incomplete_and_offers_to_print_again() -> None:
+    harness = Harness(printer=PrinterThatStopsMidway())
+    try:
+        harness.to_summary()
+        harness.walk("receipt", "print")
+        stopped = "L'impression s'est arrêtée. Votre papier est peut-être incomplet."
+        assert harness.page.lines[0].text == stopped
+        assert harness.page.action("print").text == "Imprimer encore" and harness.page.qr_url
+        assert harness.help.sent[-1].reason is HelpReason.PRINTER_PAPER_OUT
+    finally:
+        harness.close()
+
+
+def test_a_printer_known_to_be_out_shows_the_qr_code_before_anyone_asks(harness: Harness) -> None:
+    harness.health.poll_now()
+    harness.to_summary()
+    harness.tap("receipt")
+    assert harness.page.action("print").enabled
+    harness.printer.set_paper("out")
+    harness.health.poll_now()  # the monitor's next poll: the receipt screen follows at once
+    assert harness.page.lines[0].text == "L'imprimante ne marche pas pour le moment."
+    assert harness.page.qr_url and not harness.page.action("print").enabled
+    harness.printer.set_paper("ok")
+    harness.health.poll_now()  # paper reloaded: printing is offered again, no restart
+    assert harness.page.action("print").enabled
+
+
+def test_the_printer_is_asked_again_after_each_receipt(harness: Harness) -> None:
+    harness.health.poll_now()
+    harness.to_summary()
+    harness.tap("receipt")
+    polls: list[str] = []
+    harness.health.poll_soon = lambda: polls.append("soon")  # type: ignore[method-assign]
+    harness.tap("print")
+    assert polls == ["soon"]
+
+
+@pytest.mark.parametrize(("language", "right_to_left"), [("en", False), ("ar", True)])
+def test_a_receipt_is_in_french_and_in_the_citizens_language(
+    harness: Harness, language: str, right_to_left: bool
+) -> None:
+    from kiosk.receipt import CHECKLIST_MAX_CHARACTERS, build_receipt
+
+    harness.to_summary()
+    document = build_receipt(harness.journey.procedure.summary_facts(), language)
+    assert document.lines[0].text == "Carte d'identité"  # the French, for the office
+    assert document.translation is not None and document.translation.language == language
+    assert document.translation.right_to_left is right_to_left
+    assert (document.translation.font is not None) is right_to_left
+    assert document.translation.lines[0].text != "Carte d'identité"
+    assert 0 < len(document.checklist) <= CHECKLIST_MAX_CHARACTERS
+    french = build_receipt(harness.journey.procedure.summary_facts(), "fr")
+    assert french.translation is None and "Carte d'identité" in french.checklist

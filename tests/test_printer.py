@@ -1,4 +1,8 @@
-"""Receipt printing: ESC/POS bytes through python-escpos, to a real TCP printer socket, and faults."""
+"""Receipt printing: ESC/POS bytes through python-escpos, to a real TCP printer socket, and faults.
+
+The printer library's fuller tests (code page, widths, QR codes, the citizen's language, status,
+the contract every printer keeps, the factory, health) are in tests/printer/.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,7 @@ import threading
 
 import pytest
 
-from devices.escpos_printer import NetworkReceiptPrinter, to_bytes
-from devices.receipt import (
+from devices.printer import (
     LineStyle,
     PrinterError,
     PrinterFault,
@@ -16,7 +19,10 @@ from devices.receipt import (
     ReceiptLine,
     receipt_text,
 )
-from devices.simulators import SimulatedPrinter
+from devices.printer.layout import to_bytes
+from devices.printer.network import NetworkReceiptPrinter
+from devices.printer.profile import printer_profile
+from devices.printer.simulated import SimulatedPrinter
 
 DOCUMENT = ReceiptDocument(
     lines=[
@@ -35,7 +41,8 @@ def test_escpos_bytes_initialise_style_and_cut() -> None:
     assert b"\x1b\x45\x01" in data  # bold on for the title
     assert b"[ ] Photo" in data and b"[x] Timbre fiscal" in data
     assert data.endswith(b"\x1dV\x00")  # full cut, last
-    assert b"\x1dv0" in data  # the QR code, rendered as a raster image
+    assert b"\x1d(k" in data  # the QR code, drawn by the 80 mm printer itself (GS ( k)
+    assert b"\x1dv0" in to_bytes(DOCUMENT, printer_profile(58))  # a raster image on a 58 mm POS-58
 
 
 def test_text_preview_shows_marks_and_fits_the_paper() -> None:
@@ -55,6 +62,8 @@ def test_simulator_records_bytes_and_runs_out_of_paper() -> None:
 
 
 def test_network_printer_sends_the_bytes_to_a_printer_socket() -> None:
+    """A bare socket that never answers DLE EOT: the status is unknown (not a fault), so the
+    receipt goes out, between the two status requests that went unanswered."""
     server = socket.create_server(("127.0.0.1", 0))
     port = server.getsockname()[1]
     received = bytearray()
@@ -67,10 +76,11 @@ def test_network_printer_sends_the_bytes_to_a_printer_socket() -> None:
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    NetworkReceiptPrinter("127.0.0.1", port, timeout=5).print_receipt(DOCUMENT)
+    NetworkReceiptPrinter("127.0.0.1", port, timeout=0.2).print_receipt(DOCUMENT)
     thread.join(timeout=5)
     server.close()
-    assert bytes(received) == to_bytes(DOCUMENT)
+    request = b"\x10\x04\x01"  # DLE EOT 1: the printer's status, asked before and after
+    assert bytes(received) == request + to_bytes(DOCUMENT) + request
 
 
 def test_network_printer_offline_is_a_printer_error() -> None:
@@ -79,4 +89,4 @@ def test_network_printer_offline_is_a_printer_error() -> None:
         port = probe.getsockname()[1]
     with pytest.raises(PrinterError) as caught:
         NetworkReceiptPrinter("127.0.0.1", port, timeout=2).print_receipt(DOCUMENT)
-    assert caught.value.fault is PrinterFault.OFFLINE
+    assert caught.value.fault is PrinterFault.OFFLINE and not caught.value.during

@@ -12,9 +12,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
-from devices.receipt import ReceiptPrinter
+from devices.health import DeviceHealth
+from devices.idcard import CardReader
+from devices.printer import ReceiptPrinter
 from fleet.help import HelpChannel
 from kiosk.config import SiteConfig
 from kiosk.content import ContentLibrary
@@ -30,9 +32,10 @@ from kiosk.journey.context import (
     Speaker,
 )
 from kiosk.journey.glossary import GlossaryFlow
+from kiosk.journey.identity import IdentityFlow
 from kiosk.journey.idle import IdleFlow
 from kiosk.journey.mediator import DeviceStatus, MediatorCommand, MediatorFlow
-from kiosk.journey.printing import PrintingFlow
+from kiosk.journey.printing import PrintingFlow, printer_fault_of
 from kiosk.journey.procedure import ProcedureFlow
 from kiosk.journey.router import MEDIATOR_SCREENS, Location, NavigationCommand, Router, ScreenName
 from kiosk.journey.settings import SettingsFlow
@@ -57,17 +60,28 @@ HELP_AGAIN_SECONDS = 2.0
 JOURNEY_KEYS = ("back", "help", "volume_up", "volume_down")
 
 
+class DeviceWatch(Protocol):
+    """The devices' latest health, kept by the application's health monitor: reads never block."""
+
+    def get(self, device: str) -> DeviceHealth: ...
+
+    def poll_soon(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Services:
     """What the composition root hands the journey: devices, speech, and how to run blocking jobs."""
 
     speech: Speaker
     printer: ReceiptPrinter
+    card_reader: CardReader
     help_channel: HelpChannel
     #: Monotonic seconds (tests move it forward to reach the idle timeout).
     clock: Callable[[], float]
     background: Background
     device_status: Callable[[], list[DeviceStatus]]
+    #: Each device's health ("printer", "card_reader"), polled off the UI thread.
+    devices: DeviceWatch
     #: Tells the application to stop (the mediator's "Quitter la borne").
     quit: Callable[[], None]
     #: The silence before each choice a screen says (tests make it 0 to run faster).
@@ -131,14 +145,25 @@ class Journey:
             on_quit=services.quit,
         )
         self.procedure = ProcedureFlow(
-            context, lambda: content.catalogue, on_preview_finished=self.mediator.preview_finished
+            context,
+            lambda: content.catalogue,
+            on_preview_finished=self.mediator.preview_finished,
+            card_reader_usable=services.card_reader.is_usable,
+        )
+        self.identity = IdentityFlow(
+            context,
+            services.card_reader,
+            on_done=self.procedure.proceed,
+            private_listening=lambda: self.speech_controls.private_listening,
         )
         self.printing = PrintingFlow(
             context,
             services.printer,
             summary=self.procedure.summary_facts,
             on_test_printed=self.mediator.test_printed,
-            show_preview=config.devices.printer.type == "simulated",
+            show_preview=config.devices.printer.simulated,
+            printer_fault=lambda: printer_fault_of(services.devices.get("printer")),
+            after_print=lambda: services.devices.poll_soon(),
         )
         self.glossary = GlossaryFlow(context, lambda: content.glossary)
         self.flows: tuple[Flow, ...] = (
@@ -149,6 +174,7 @@ class Journey:
             self.idle,
             self.mediator,
             self.procedure,
+            self.identity,
             self.printing,
         )
         self._views: dict[ScreenName, Callable[[Location], object]] = {}
@@ -336,6 +362,12 @@ class Journey:
 
     def speech_unavailable(self) -> None:
         self.speech_controls.unavailable()
+
+    def device_changed(self, health: DeviceHealth) -> None:
+        """A device's health changed (paper out, paper reloaded): the screens that show it follow."""
+        logger.info("device %s: %s", health.device, health.detail)
+        if self.router.screen in (ScreenName.RECEIPT, ScreenName.MEDIATOR_STATUS):
+            self.redraw(Change.QUIET)
 
     def end_session(self, reason: SessionEnd = SessionEnd.MEDIATOR) -> None:
         """Wipe the citizen's session and every flow's memory of it; back to the welcome screen,

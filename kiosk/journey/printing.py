@@ -7,12 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from devices.receipt import PrinterError, PrinterFault, ReceiptDocument, ReceiptPrinter, receipt_text
+from devices.health import DeviceHealth
+from devices.printer import PrinterError, PrinterFault, ReceiptDocument, ReceiptPrinter, receipt_text
 from fleet.help import HelpReason
 from kiosk.i18n import N_
 from kiosk.journey.context import Change, FlowContext, Handlers, ScreenViews
 from kiosk.journey.router import Location, ScreenName
-from kiosk.receipt import SummaryFacts, build_receipt, summary_content, test_ticket
+from kiosk.receipt import SummaryFacts, build_receipt, test_ticket
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,18 @@ FAULT_HELP = {
 }
 
 
+#: What the printer's health detail means for the citizen's receipt.
+HEALTH_FAULTS = {fault.value: fault for fault in PrinterFault}
+
+
+def printer_fault_of(health: DeviceHealth) -> PrinterFault | None:
+    """What stops the printer now, from its latest health; None when it can print or before the
+    first poll (the status asked before printing still catches a fault)."""
+    if health.ready or health.detail == "not_polled":
+        return None
+    return HEALTH_FAULTS.get(health.detail, PrinterFault.OFFLINE)
+
+
 @dataclass(frozen=True)
 class ReceiptView:
     """The receipt screen: the summary it prints, how printing went, whether the QR code shows."""
@@ -48,6 +61,10 @@ class ReceiptView:
     facts: SummaryFacts
     status: PrintStatus
     fault: PrinterFault | None
+    #: The fault came while printing: what came out may be incomplete.
+    incomplete: bool
+    #: What the printer's health says stops it now (known before the citizen asks to print).
+    printer_fault: PrinterFault | None
     show_qr: bool
     #: The printed receipt as text, shown when the printer is simulated ("" otherwise).
     printed_preview: str
@@ -64,14 +81,19 @@ class PrintingFlow:
         summary: Callable[[], SummaryFacts],
         on_test_printed: Callable[[bool], None],
         show_preview: bool,
+        printer_fault: Callable[[], PrinterFault | None] = lambda: None,
+        after_print: Callable[[], None] = lambda: None,
     ) -> None:
         self._context = context
         self._printer = printer
+        self._printer_fault = printer_fault
+        self._after_print = after_print
         self._summary = summary
         self._on_test_printed = on_test_printed
         self._show_preview = show_preview
         self.status = PrintStatus.READY
         self.fault: PrinterFault | None = None
+        self.incomplete = False
         self.show_qr = False
         self.last_receipt: ReceiptDocument | None = None
 
@@ -87,7 +109,7 @@ class PrintingFlow:
         }
 
     def open_receipt(self) -> None:
-        self.status, self.fault, self.show_qr = PrintStatus.READY, None, False
+        self.status, self.fault, self.incomplete, self.show_qr = PrintStatus.READY, None, False, False
         self._context.show(Location(ScreenName.RECEIPT))
 
     def show_qr_code(self) -> None:
@@ -100,23 +122,22 @@ class PrintingFlow:
     def print_receipt(self) -> None:
         if self.status is PrintStatus.PRINTING:
             return
-        tr, language = self._context.tr, self._context.session.language
-        content = summary_content(self._summary(), tr, language)
-        document = build_receipt(content, self._context.config.site.name)
-        self.status, self.fault = PrintStatus.PRINTING, None
+        document = build_receipt(self._summary(), self._context.session.language)
+        self.status, self.fault, self.incomplete = PrintStatus.PRINTING, None, False
         self.last_receipt = document
         self._context.redraw(Change.STATUS)
         self._context.background(lambda: self._printer.print_receipt(document), self._printed)
 
     def _printed(self, outcome: object) -> None:
+        self._after_print()
         if self._context.router.screen is not ScreenName.RECEIPT or self.status is not PrintStatus.PRINTING:
             return  # the citizen left, or the session ended, while it printed
         if isinstance(outcome, Exception):
             if isinstance(outcome, PrinterError):
-                self.fault = outcome.fault
+                self.fault, self.incomplete = outcome.fault, outcome.during
             else:
                 logger.error("printing failed: %s", type(outcome).__name__)
-                self.fault = PrinterFault.OFFLINE
+                self.fault, self.incomplete = PrinterFault.OFFLINE, True
             self.status, self.show_qr = PrintStatus.FAILED, True
             self._context.request_help(FAULT_HELP[self.fault])
         else:
@@ -134,7 +155,7 @@ class PrintingFlow:
 
     def forget(self) -> None:
         """End of the session: no receipt of this citizen stays in memory."""
-        self.status, self.fault, self.show_qr = PrintStatus.READY, None, False
+        self.status, self.fault, self.incomplete, self.show_qr = PrintStatus.READY, None, False, False
         self.last_receipt = None
 
     def view(self) -> ReceiptView:
@@ -143,6 +164,8 @@ class PrintingFlow:
             facts=self._summary(),
             status=self.status,
             fault=self.fault,
-            show_qr=self.show_qr,
+            incomplete=self.incomplete,
+            printer_fault=self._printer_fault() if self.status is PrintStatus.READY else None,
+            show_qr=self.show_qr or (self.status is PrintStatus.READY and self._printer_fault() is not None),
             printed_preview=receipt_text(self.last_receipt) if printed and self._show_preview else "",
         )

@@ -52,6 +52,8 @@ class StepView:
     where: WhereToGo
     #: The site's own address for ``where``, when the configuration has it.
     place: Place | None
+    #: A card reader is there to read the citizen's card (on a card step).
+    card_reader: bool
 
 
 class ProcedureFlow:
@@ -62,10 +64,12 @@ class ProcedureFlow:
         context: FlowContext,
         catalogue: Callable[[], Catalogue],
         on_preview_finished: Callable[[], None],
+        card_reader_usable: Callable[[], bool] = lambda: False,
     ) -> None:
         self._context = context
         self._catalogue = catalogue
         self._on_preview_finished = on_preview_finished
+        self._card_reader_usable = card_reader_usable
         #: The mediator is checking a procedure: no statistics, "Terminer" returns to the menu.
         self.preview = False
 
@@ -116,6 +120,10 @@ class ProcedureFlow:
             self._context.router.replace(Location(ScreenName.SUMMARY))
         self._context.redraw(Change.NEW_SCREEN)
 
+    def proceed(self) -> None:
+        """On from a step that needs no answer (the card step, once the card is read or not)."""
+        self._move(lambda run: run.proceed())
+
     def finish(self) -> None:
         """ "Terminer": the satisfaction question, or the mediator's menu after a preview."""
         if self.preview:
@@ -164,6 +172,7 @@ class ProcedureFlow:
             total=total,
             where=where,
             place=self._context.config.place(where.place),
+            card_reader=run.step.kind == "identity_card" and self._card_reader_usable(),
         )
 
     def summary_facts(self) -> SummaryFacts:

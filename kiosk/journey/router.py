@@ -16,6 +16,11 @@ class ScreenName(StrEnum):
     STEP = "step"
     SUMMARY = "summary"
     RECEIPT = "receipt"
+    IDENTITY_CONSENT = "identity_consent"  #: "Voulez-vous que la borne lise votre carte ?"
+    IDENTITY_CAN = "identity_can"  #: the 6 digits of the card, on a masked pad
+    IDENTITY_READING = "identity_reading"
+    IDENTITY_RESULT = "identity_result"  #: "Est-ce bien vous ?"
+    IDENTITY_FAILED = "identity_failed"
     FEEDBACK = "feedback"
     HELP = "help"
     KEYS = "keys"  #: "Les touches": what each key of the keypad does

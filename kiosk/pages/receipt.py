@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from devices.receipt import PrinterFault
+from devices.printer import PrinterFault
 from kiosk.i18n import N_
 from kiosk.journey.printing import PrintingCommand, PrintStatus, ReceiptView
 from kiosk.journey.procedure import ProcedureCommand
 from kiosk.pages.common import build_page
 from kiosk.pages.frame import Frame
-from kiosk.receipt import build_receipt, summary_content
+from kiosk.receipt import summary_content
 from kiosk.viewmodels import Action, Line, Mark, Page, Said
 
 #: What the citizen is told for each printer fault.
@@ -27,14 +27,26 @@ def render(view: ReceiptView, frame: Frame) -> Page:
     tr = frame.tr
     # The summary's content: shown on the summary, printed, and said here.
     content = summary_content(view.facts, tr, frame.language)
-    receipt = build_receipt(content, view.facts.site_name)
     if view.status is PrintStatus.PRINTED:
         lines = [Line(tr("Votre papier est imprimé. Prenez-le sous l'écran."), "yes", Mark.OK)]
+    elif view.status is PrintStatus.FAILED and view.incomplete:
+        lines = [
+            Line(
+                tr("L'impression s'est arrêtée. Votre papier est peut-être incomplet."), "warning", Mark.ERROR
+            ),
+            Line(tr("Vous pouvez imprimer encore, ou regarder le QR code. Un conseiller est prévenu."), "qr"),
+        ]
     elif view.status is PrintStatus.FAILED:
         fault = view.fault or PrinterFault.OFFLINE
         lines = [Line(tr(FAULT_MESSAGES[fault]), "warning", Mark.ERROR)]
     elif view.status is PrintStatus.PRINTING:
         lines = [Line(tr("Impression en cours…"), "print")]
+    elif view.printer_fault is not None:
+        # Known before the citizen asks: the QR code is already there.
+        lines = [
+            Line(tr("L'imprimante ne marche pas pour le moment."), "warning", Mark.ERROR),
+            Line(tr("Photographiez le QR code avec votre téléphone."), "qr"),
+        ]
     else:
         lines = [
             Line(tr("Vous pouvez imprimer ce résumé."), "print"),
@@ -43,10 +55,12 @@ def render(view: ReceiptView, frame: Frame) -> Page:
     actions = [
         Action(
             "print",
-            tr("Imprimer"),
+            tr("Imprimer encore")
+            if view.status is PrintStatus.FAILED and view.incomplete
+            else tr("Imprimer"),
             "print",
             PrintingCommand.PRINT,
-            enabled=view.status is not PrintStatus.PRINTING,
+            enabled=view.status is not PrintStatus.PRINTING and view.printer_fault is None,
         ),
         Action("show_qr", tr("Voir le QR code"), "qr", PrintingCommand.SHOW_QR),
         Action("finish", tr("Terminer"), "end", ProcedureCommand.FINISH),
@@ -57,8 +71,8 @@ def render(view: ReceiptView, frame: Frame) -> Page:
         lines,
         actions,
         pictogram="print",
-        qr_url=receipt.qr_url if view.show_qr else None,
-        qr_caption=receipt.qr_caption,
+        qr_url=content.online_url if view.show_qr else None,
+        qr_caption=content.online_label,
         preview=view.printed_preview,
     )
     # Everything the receipt prints can be heard (EN 301 549 5.1.3.16), before the choices; on

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kiosk.i18n import ContentReader
+from kiosk.journey.identity import IdentityCommand
 from kiosk.journey.procedure import ProcedureCommand, StepView
 from kiosk.pages.common import build_page, glossary_actions
 from kiosk.pages.frame import Frame
@@ -61,7 +62,11 @@ def render(view: StepView, frame: Frame) -> Page:
         ]
         actions = [proceed]
     elif step.kind == "identity_card":
-        actions = [Action("no_card", tr("Je n'ai pas ma carte"), "no", ProcedureCommand.PROCEED), proceed]
+        no_card = Action("no_card", tr("Je n'ai pas ma carte"), "no", ProcedureCommand.PROCEED)
+        if view.card_reader:
+            actions = [Action("read_card", tr("Lire ma carte"), "id_card", IdentityCommand.START), no_card]
+        else:
+            actions = [no_card, proceed]
     else:
         actions = [proceed]
     title, title_language = read.read(step.title)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from devices.receipt import LineStyle
+from devices.printer import LineStyle
 from kiosk.journey.printing import PrintingCommand
 from kiosk.journey.procedure import ProcedureCommand
 from kiosk.pages.common import build_page, glossary_actions

@@ -34,8 +34,9 @@ def key_to(pilot: KioskPilot, action_id: str) -> int:
 
 
 def first_answers(ids: list[str]) -> str:
-    """The default answer on a step: the first choice, "Oui, je l'ai", or "Continuer"."""
-    return next(i for i in ids if i.startswith("choice_") or i in ("doc_yes", "continue"))
+    """The default answer on a step: the first choice, "Oui, je l'ai", "Continuer", or (on a card
+    step) going on without the card."""
+    return next(i for i in ids if i.startswith("choice_") or i in ("doc_yes", "continue", "no_card"))
 
 
 def carte_identite_by_keys(

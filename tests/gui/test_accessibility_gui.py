@@ -62,7 +62,7 @@ def test_a_blind_citizen_completes_a_procedure_with_the_keypad_only(pilot: Kiosk
         if pilot.screen != "step":
             break
         ids = [w["id"] for w in pilot.widgets()]
-        target = next(i for i in ids if i.startswith("choice_") or i in ("doc_yes", "continue"))
+        target = next(i for i in ids if i.startswith("choice_") or i in ("doc_yes", "continue", "no_card"))
         before = len(pilot.heard)
         key_to(pilot, target)
         assert len(pilot.heard) > before
@@ -281,7 +281,7 @@ def test_arabic_is_right_to_left_joined_and_spoken_in_arabic(pilot: KioskPilot, 
     pilot.tap("choice_renouvellement")
     while pilot.screen == "step":
         answers = [action.id for action in pilot.journey.page.actions]
-        pilot.tap("doc_no" if "doc_no" in answers else answers[0])
+        pilot.tap(next((i for i in ("doc_no", "no_card") if i in answers), answers[0]))
     pilot.settle()
     _assert_no_word_is_cut(pilot, "Arabic summary with speech controls")
     pilot.screenshot(artifacts / "accessibility" / "arabic-summary.png")

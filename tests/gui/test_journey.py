@@ -85,6 +85,26 @@ def test_a_citizen_completes_a_procedure_by_taps_only(
     assert pilot.journey.session.run is None
 
 
+def test_a_printer_out_of_paper_is_known_before_printing_and_the_qr_code_shows(
+    pilot: KioskPilot, artifacts: Path
+) -> None:
+    open_procedure(pilot, "papiers", "carte-identite")
+    answer_until_summary(pilot, has_documents=False)
+    pilot.tap("receipt")
+    pilot.kiosk.printer.set_paper("out")
+    pilot.kiosk.health.poll_now()  # the monitor's next poll, now: its report reaches the UI thread
+    pilot.settle()
+    assert "L'imprimante ne marche pas pour le moment." in pilot.texts()
+    pilot.screenshot(artifacts / "screens" / "receipt-paper-out.png")
+    assert not pilot.kiosk.printer.printed
+    pilot.kiosk.printer.set_paper("ok")
+    pilot.kiosk.health.poll_now()
+    pilot.settle()
+    assert "L'imprimante ne marche pas pour le moment." not in pilot.texts()
+    pilot.tap("Imprimer")
+    assert pilot.kiosk.printer.printed
+
+
 def test_a_touch_down_without_release_does_nothing(pilot: KioskPilot) -> None:
     touch = pilot.press_only("start")
     assert pilot.screen == "home"
@@ -161,7 +181,7 @@ def test_language_change_on_a_step_keeps_progress(pilot: KioskPilot) -> None:
     assert {"Step 2 of 11", "Your situation", "Why do you want an identity card?"} <= set(pilot.texts())
     assert pilot.journey.session.run.answers == answered
     pilot.tap("choice_renouvellement")
-    assert "Step 3 of 9" in pilot.texts() and "Your documents" in pilot.texts()  # the way is known
+    assert "Step 3 of 8" in pilot.texts() and "Your documents" in pilot.texts()  # the way is known
 
 
 @pytest.mark.parametrize("size", [PORTRAIT, *LANDSCAPES], ids=lambda s: f"{s[0]}x{s[1]}")

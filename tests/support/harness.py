@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from accessibility.speech import RecordingEngine, SpeechManager
-from devices.receipt import ReceiptPrinter
-from devices.simulators import SimulatedPrinter
+from devices.health import HealthMonitor, printer_health
+from devices.printer import ReceiptPrinter
+from devices.printer.simulated import SimulatedPrinter
 from fleet.help import LoggedHelpChannel
 from kiosk.config import SiteConfig, load_config
 from kiosk.content import ContentLibrary
 from kiosk.journey.journey import Journey, Presentation, Services
 from kiosk.journey.mediator import Device, DeviceState, DeviceStatus
 from kiosk.viewmodels import Page
+
+from support.fake_card import FakeCardReader
 
 #: The demo PIN (demo-site.toml).
 DEMO_PIN = "2468"
@@ -41,7 +44,13 @@ class Harness:
             on_started=lambda utterance: self.utterances.append((utterance.text, utterance.language)),
         )
         self.printer = printer or SimulatedPrinter()
+        self.card_reader = FakeCardReader()
         self.help = LoggedHelpChannel()
+        #: Not started: a test polls it with ``poll_now()`` when it changed a device.
+        self.health = HealthMonitor(
+            {"printer": lambda: printer_health(self.printer)},
+            on_change=lambda health: self.journey.device_changed(health),
+        )
         self.presented: list[Presentation] = []
         self.quit = False
         self.content = (
@@ -55,10 +64,12 @@ class Harness:
             Services(
                 speech=self.speech,
                 printer=self.printer,
+                card_reader=self.card_reader,
                 help_channel=self.help,
                 clock=lambda: self.time,
                 background=run_now,
                 device_status=lambda: [DeviceStatus(Device.PRINTER, DeviceState.WORKING, "simulée")],
+                devices=self.health,
                 quit=self._quit,
                 choice_pause_ms=0,
             ),

@@ -22,7 +22,7 @@ def every_screen(pilot: KioskPilot) -> Iterator[str]:
     yield "step-question"
     pilot.tap("choice_renouvellement")
     while pilot.screen == "step":
-        ids = pilot.ids()
+        ids = [action.id for action in pilot.journey.page.actions]
         if "doc_yes" in ids:
             yield "step-documents"
             pilot.tap("doc_no")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from kiosk.journey.router import ScreenName
+from kiosk.journey.context import Change
+from kiosk.journey.router import Location, ScreenName
 from kiosk.viewmodels import Page
 
 from support.harness import Harness
@@ -47,6 +48,7 @@ def every_page(harness: Harness) -> Iterator[tuple[str, Page]]:
     harness.tap("define_timbre_fiscal")
     yield visit("definition")
     harness.tap("definition_done")
+    yield from identity_pages(harness, visit)
     for procedure_id in sorted(harness.content.catalogue.procedures):
         for where, page in procedure_pages(harness, procedure_id):
             shown.add(page.name)
@@ -87,6 +89,31 @@ def every_page(harness: Harness) -> Iterator[tuple[str, Page]]:
     assert not missing, f"the walk never showed {sorted(missing)}: add them to every_page"
 
 
+def identity_pages(harness: Harness, visit: Callable[[str], tuple[str, Page]]) -> Iterator[tuple[str, Page]]:
+    """The card read's screens: consent, CAN, reading, result, and a failure."""
+    harness.journey.procedure.open_procedure("carte-identite")
+    harness.walk("continue", "choice_renouvellement")
+    while harness.session.run is not None and harness.session.run.step.kind != "identity_card":
+        harness.tap("doc_yes" if "doc_yes" in harness.ids() else harness.ids()[0])
+    harness.tap("read_card")
+    yield visit("identity_consent")
+    harness.tap("card_consent")
+    yield visit("identity_can")
+    # The read itself is instant here: its screen is drawn on its own.
+    journey = harness.journey
+    journey.router.replace(Location(ScreenName.IDENTITY_READING))
+    journey.redraw(Change.NEW_SCREEN)
+    yield visit("identity_reading")
+    journey.router.replace(Location(ScreenName.IDENTITY_CAN))
+    journey.redraw(Change.NEW_SCREEN)
+    harness.walk(*(f"can_{digit}" for digit in "000000"), "can_ok")
+    yield visit("identity_failed")
+    harness.tap("card_retype")
+    harness.walk(*(f"can_{digit}" for digit in harness.card_reader.can), "can_ok")
+    yield visit("identity_result")
+    harness.tap("card_confirm")
+
+
 def procedure_pages(harness: Harness, procedure_id: str) -> Iterator[tuple[str, Page]]:
     """Every step screen of every branch (each choice of each question), then the summary."""
     pending: list[list[str]] = [[]]
@@ -102,7 +129,7 @@ def procedure_pages(harness: Harness, procedure_id: str) -> Iterator[tuple[str, 
             if len(taken) < len(forced):
                 tap = forced[len(taken)]
             else:
-                tap = ids[0]
+                tap = "no_card" if run.step.kind == "identity_card" else ids[0]
                 if run.step.kind == "question":
                     pending += [[*taken, other] for other in ids[1:]]
             harness.tap(tap)
