@@ -8,6 +8,8 @@ file, and ``add_account`` creates accounts in it with the deploy script.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import ipaddress
 import os
 import pwd
 import shutil
@@ -22,11 +24,16 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
+PEM = serialization.Encoding.PEM
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "mosquitto"
 #: How long a broker may take to accept connections after it starts.
 START_TIMEOUT = 10.0
@@ -54,6 +61,10 @@ class Broker:
     acl_file: Path | None = None
     #: Keep retained messages and sessions across a graceful restart (written on SIGTERM).
     persistent: bool = False
+    #: A second listener for MQTT over websockets, on this port.
+    websocket_port: int | None = None
+    #: A complete configuration to run instead of the one made here (it must listen on ``port``).
+    config_file: Path | None = None
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -65,6 +76,8 @@ class Broker:
         return self.directory / "mosquitto.log"
 
     def _config(self) -> Path:
+        if self.config_file is not None:
+            return self.config_file
         lines = [
             f"listener {self.port} 127.0.0.1",
             # Run as the test's own user (as root, Mosquitto would switch to a user that cannot
@@ -84,6 +97,8 @@ class Broker:
                 f"password_file {self.password_file}",
                 f"acl_file {self.acl_file}",
             ]
+        if self.websocket_port is not None:
+            lines += [f"listener {self.websocket_port} 127.0.0.1", "protocol websockets"]
         path = self.directory / "mosquitto.conf"
         path.write_text("\n".join(lines) + "\n")
         return path
@@ -201,36 +216,44 @@ class Listener:
         password: str | None = None,
         client_id: str = "",
         session: bool = False,
+        ca_file: Path | None = None,
     ) -> None:
         self.received: list[Received] = []
         self._topics = topics
         self._condition = threading.Condition()
-        self._subscribed = threading.Event()
+        #: Connected, and subscribed to its topics if it has any.
+        self._ready = threading.Event()
         self._acks: dict[int, ReasonCode] = {}
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2, client_id=client_id or f"listener-{id(self)}", protocol=mqtt.MQTTv5
         )
         if username is not None:
             self.client.username_pw_set(username, password)
+        if ca_file is not None:
+            self.client.tls_set(ca_certs=str(ca_file))
         self.client.reconnect_delay_set(1, 1)
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
-        self.client.on_subscribe = lambda *_args: self._subscribed.set()
+        self.client.on_subscribe = lambda *_args: self._ready.set()
         self.client.on_publish = self._on_publish
         properties = Properties(PacketTypes.CONNECT)
         if session:
             properties.SessionExpiryInterval = 600
         self.client.connect_async("127.0.0.1", broker.port, clean_start=not session, properties=properties)
         self.client.loop_start()
-        if not self._subscribed.wait(START_TIMEOUT):
-            raise RuntimeError("the listener could not subscribe")
+        if not self._ready.wait(START_TIMEOUT):
+            self.close()
+            raise RuntimeError("the listener could not connect and subscribe")
 
     def _on_connect(
         self, client: mqtt.Client, _userdata: object, _flags: object, code: ReasonCode, _p: object
     ) -> None:
-        if not code.is_failure:
-            for topic in self._topics:
-                client.subscribe(topic, qos=1)
+        if code.is_failure:
+            return
+        for topic in self._topics:
+            client.subscribe(topic, qos=1)
+        if not self._topics:
+            self._ready.set()
 
     def _on_message(self, _client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage) -> None:
         correlation = getattr(message.properties, "CorrelationData", None)
@@ -312,3 +335,44 @@ def listeners() -> Iterator[list[Listener]]:
     yield opened
     for listener in opened:
         listener.close()
+
+
+@dataclass(frozen=True)
+class Certificates:
+    ca: Path
+    certificate: Path
+    key: Path
+
+
+def _certificate(
+    subject: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Name, signer: ec.EllipticCurvePrivateKey
+) -> x509.Certificate:
+    now = dt.datetime.now(dt.UTC)
+    is_ca = key is signer
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True)
+    )
+    if not is_ca:
+        address = x509.IPAddress(ipaddress.ip_address(subject))
+        builder = builder.add_extension(x509.SubjectAlternativeName([address]), critical=False)
+    return builder.sign(signer, hashes.SHA256())
+
+
+def make_certificates(directory: Path) -> Certificates:
+    """A test CA, and a server certificate it signed for 127.0.0.1 (files in ``directory``)."""
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Kiosk fleet test CA")])
+    server_key = ec.generate_private_key(ec.SECP256R1())
+    files = Certificates(directory / "ca.crt", directory / "fleet.crt", directory / "fleet.key")
+    files.ca.write_bytes(_certificate("Kiosk fleet test CA", ca_key, ca_name, ca_key).public_bytes(PEM))
+    files.certificate.write_bytes(_certificate("127.0.0.1", server_key, ca_name, ca_key).public_bytes(PEM))
+    unencrypted = serialization.NoEncryption()
+    files.key.write_bytes(server_key.private_bytes(PEM, serialization.PrivateFormat.PKCS8, unencrypted))
+    return files
