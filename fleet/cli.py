@@ -9,10 +9,17 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from fleet import simulate
+from fleet.dashboard.cli import export, serve, tokens, users
 
 #: The subcommands, in the order ``--help`` lists them: each module's
 #: ``add_parser(subparsers)`` adds its parser and sets ``run`` (args -> exit status) as a default.
-SUBCOMMANDS: tuple[ModuleType, ...] = (simulate,)
+SUBCOMMANDS: tuple[ModuleType, ...] = (
+    simulate,
+    serve,
+    users,
+    tokens,
+    export,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

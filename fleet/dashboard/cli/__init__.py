@@ -1,0 +1,1 @@
+"""The dashboard's subcommands of `kiosk-fleet`: serve, user, token and export (one module each)."""

@@ -1,0 +1,1 @@
+"""Ingestion: the MQTT subscriber, the decoder of untrusted messages and the batching writer."""

@@ -1,0 +1,1 @@
+"""The dashboard's store: SQLite or PostgreSQL through SQLAlchemy Core, schema kept by Alembic."""

@@ -1,0 +1,15 @@
+"""The INSERT with ON CONFLICT for the engine's dialect: SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects import postgresql, sqlite
+
+
+def upsert_insert(connection: Connection, table: Table) -> Any:
+    """An INSERT that offers `on_conflict_do_nothing` and `on_conflict_do_update`."""
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
