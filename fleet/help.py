@@ -30,6 +30,8 @@ class HelpRequest:
     screen: str
     procedure_id: str | None
     reason: HelpReason
+    #: The procedure's step on screen (its id in the content), when there is one.
+    step: str | None = None
 
 
 class HelpChannel(Protocol):

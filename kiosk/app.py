@@ -21,10 +21,11 @@ from accessibility.speech import SpeechEngine, SpeechManager, create_engine  # n
 from devices.health import DeviceHealth  # noqa: E402
 from devices.idcard import CardReader  # noqa: E402
 from devices.printer import ReceiptPrinter  # noqa: E402
-from fleet.help import LoggedHelpChannel  # noqa: E402
+from fleet.help import HelpChannel, LoggedHelpChannel  # noqa: E402
 from kiosk.config import SiteConfig  # noqa: E402
 from kiosk.content import DEFAULT_CONTENT_DIR, ContentLibrary  # noqa: E402
 from kiosk.display import desktop_size, fit_window  # noqa: E402
+from kiosk.fleet_link import FleetLink  # noqa: E402
 from kiosk.hardware import build_card_reader, build_health_monitor, build_printer  # noqa: E402
 from kiosk.journey.journey import Journey, Presentation, Services  # noqa: E402
 from kiosk.journey.mediator import Device, DeviceState, DeviceStatus  # noqa: E402
@@ -106,19 +107,27 @@ class Kiosk:
         self.speech = speech
         self.printer = printer
         self.card_reader = card_reader
-        self.help_channel = LoggedHelpChannel()
+        self.fleet: FleetLink | None = None
         self.jobs = BackgroundJobs()
         self.style = Style()
         self.style.fit(Window.width, Window.height, 1.0)
         self.root = KioskRoot(self.style, dispatcher=self.dispatch)
         self.content = ContentLibrary(config.content_directory or DEFAULT_CONTENT_DIR)
-        # The monitor reports on its own thread: hand each change to the UI thread.
-        self.health = build_health_monitor(
-            config,
-            printer,
-            card_reader,
-            lambda health: Clock.schedule_once(lambda _dt: self.journey.device_changed(health)),
-        )
+        # The monitor reports on its own thread: hand each change to the UI thread (and to the
+        # fleet's agent, which takes events from any thread).
+        self.health = build_health_monitor(config, printer, card_reader, self._device_changed)
+        if config.fleet.enabled:
+            self.fleet = FleetLink(
+                config,
+                lambda: self.journey,
+                self.content,
+                self.health,
+                speech_state=lambda: "ready" if speech.available else "unavailable",
+                call_soon=lambda job: Clock.schedule_once(lambda _dt: job()),
+                restart=on_quit,
+                state_directory=os.environ.get("STATE_DIRECTORY"),
+            )
+        self.help_channel: HelpChannel = self.fleet or LoggedHelpChannel()
         services = Services(
             speech=speech,
             printer=printer,
@@ -130,6 +139,7 @@ class Kiosk:
             devices=self.health,
             quit=on_quit,
             choice_pause_ms=choice_pause_ms,
+            session_ended=self.fleet.session_ended if self.fleet else lambda _report: None,
         )
         self.journey = Journey(config, self.content, services, on_present=self.present)
         # The speech worker reports a failure on its own thread: hand it to the UI thread.
@@ -140,6 +150,9 @@ class Kiosk:
         Window.bind(on_key_down=self._on_key_down, on_touch_down=self._on_touch_down, size=self._on_resize)
         self.present(self.journey.presentation)
         self.health.start()
+        if self.fleet is not None:
+            self.fleet.start()
+            self.fleet.content_refused(self.content.catalogue.errors)
 
     def close(self) -> None:
         """Stop the clocks and threads this kiosk started (the window itself stays)."""
@@ -147,6 +160,8 @@ class Kiosk:
         Window.unbind(on_key_down=self._on_key_down, on_touch_down=self._on_touch_down, size=self._on_resize)
         self.jobs.close()
         self.health.close()
+        if self.fleet is not None:
+            self.fleet.stop()
         self.speech.close()
 
     def device_status(self) -> list[DeviceStatus]:
@@ -167,8 +182,21 @@ class Kiosk:
                 reader_type if reader_type == "none" else f"{reader_type}, {reader.detail}",
             ),
             DeviceStatus(Device.SPEECH, DeviceState.WORKING if self.speech.available else DeviceState.FAULT),
-            DeviceStatus(Device.FLEET, DeviceState.WORKING if config.fleet.enabled else DeviceState.OFF),
+            DeviceStatus(Device.FLEET, *self._fleet_status()),
         ]
+
+    def _fleet_status(self) -> tuple[DeviceState, str]:
+        if self.fleet is None:
+            return DeviceState.OFF, ""
+        agent = self.fleet.agent
+        state = DeviceState.WORKING if agent.connected else DeviceState.FAULT
+        return state, f"{self.config.fleet.broker_url}, {agent.queued_events} en attente"
+
+    def _device_changed(self, health: DeviceHealth) -> None:
+        """The health monitor's thread: a device's health changed."""
+        if self.fleet is not None:
+            self.fleet.device_changed(health)
+        Clock.schedule_once(lambda _dt: self.journey.device_changed(health))
 
     # -- adapters between Kivy and the journey, all on the UI thread -------------------------
 

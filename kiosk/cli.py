@@ -70,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     printer_commands = printer.add_subparsers(dest="print_command", required=True)
     for name, what in (("status", "what the printer says of itself"), ("test", "print a test receipt")):
         action = printer_commands.add_parser(name, help=what)
-        action.add_argument("--printer", help="the printer's URL (tcp://, usb://, serial://, file://, sim://)")
+        action.add_argument(
+            "--printer", help="the printer's URL (tcp://, usb://, serial://, file://, sim://)"
+        )
         action.add_argument(
             "--paper-mm", type=int, choices=(58, 80), help="paper width (default: the configuration's)"
         )

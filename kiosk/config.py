@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -103,10 +104,43 @@ class Mediator(_Section):
     long_press_seconds: Annotated[float, Field(ge=1.5, le=10)] = 3.0
 
 
+#: The broker URL schemes the fleet agent speaks (docs/fleet.md).
+BROKER_SCHEMES = ("mqtt", "mqtts", "ws", "wss")
+
+
 class Fleet(_Section):
+    """Reporting to the fleet's MQTT broker (docs/fleet.md); off unless ``enabled``."""
+
     enabled: bool = False
-    broker_host: str = "127.0.0.1"
-    broker_port: Annotated[int, Field(ge=1, le=65535)] = 1883
+    #: ``mqtt://host:1883``, ``mqtts://host:8883`` (TLS), ``ws://`` or ``wss://host:443``.
+    broker_url: str = "mqtt://127.0.0.1:1883"
+    #: This site's id in the fleet's topics: lowercase letters, digits, "-" and "_".
+    site: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")] = "site"
+    #: The kiosk's broker account ("<site>/<kiosk_id>" with deploy/mosquitto) and its password's
+    #: file (first line, readable by the kiosk's user only).
+    username: str | None = None
+    password_file: Path | None = None
+    #: The CA certificate of the broker's certificate (mqtts://, wss://); none: the system's CAs.
+    ca_file: Path | None = None
+    keepalive: Annotated[int, Field(ge=5, le=3600)] = 30
+    #: Seconds between two health reports.
+    health_interval: Annotated[float, Field(ge=5, le=3600)] = 30.0
+    #: Where the unsent events and the birth counter are kept; none: $STATE_DIRECTORY (systemd),
+    #: else ~/.local/state/inclusive-kiosk.
+    data_dir: Path | None = None
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in BROKER_SCHEMES or not parts.hostname:
+            schemes = ", ".join(f"{scheme}://" for scheme in BROKER_SCHEMES)
+            raise ValueError(f"{url!r} is not a broker URL ({schemes} and a host)")
+        if parts.username or parts.password:
+            raise ValueError(
+                "put the account in `username` and the password in `password_file`, not in the URL"
+            )
+        return url
 
 
 class Display(_Section):

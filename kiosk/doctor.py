@@ -9,6 +9,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from enum import Enum
+from urllib.parse import urlsplit
 
 from kiosk.config import SiteConfig
 
@@ -121,6 +122,8 @@ def check_display(environment: dict[str, str] | None = None) -> list[Check]:
     return [Check("display", Verdict.PROBLEM, "no DISPLAY or WAYLAND_DISPLAY", remedy)]
 
 
+#: The port of each broker URL scheme when the URL names none.
+BROKER_PORTS = {"mqtt": 1883, "mqtts": 8883, "ws": 80, "wss": 443}
 #: What to do about each printer health code, for the technician.
 PRINTER_REMEDIES = {
     "paper_out": "load a paper roll",
@@ -184,9 +187,11 @@ def check_broker(config: SiteConfig, timeout: float = 3.0) -> list[Check]:
     fleet = config.fleet
     if not fleet.enabled:
         return [Check("fleet broker", Verdict.OK, "fleet reporting is off (fleet.enabled = false)")]
-    address = f"{fleet.broker_host}:{fleet.broker_port}"
+    parts = urlsplit(fleet.broker_url)
+    host, port = parts.hostname or "", parts.port or BROKER_PORTS[parts.scheme]
+    address = f"{host}:{port}"
     try:
-        with socket.create_connection((fleet.broker_host, fleet.broker_port), timeout=timeout):
+        with socket.create_connection((host, port), timeout=timeout):
             pass
     except OSError as error:
         return [

@@ -22,6 +22,20 @@ class SessionStatistics:
     features: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class SessionReport:
+    """What may leave the kiosk about one finished session: anonymous statistics only."""
+
+    procedure_id: str | None
+    completed: bool
+    help_requested: bool
+    satisfaction: int | None
+    #: The accessibility features used ("large_text", "speech", "keypad", "language:ar", ...).
+    features: frozenset[str]
+    language: str
+    duration_s: float
+
+
 @dataclass
 class Session:
     """Everything about the current citizen. ``wipe`` leaves nothing of them behind."""
@@ -57,6 +71,19 @@ class Session:
         self.text_scale = TEXT_SCALES[(index + 1) % len(TEXT_SCALES)]
         self.statistics.features.add("large_text")
         return self.text_scale
+
+    def report(self, now: float) -> SessionReport:
+        """The session's anonymous statistics, ``now`` being the monotonic time it ends."""
+        statistics = self.statistics
+        return SessionReport(
+            procedure_id=statistics.procedure_id,
+            completed=statistics.completed,
+            help_requested=statistics.help_requested,
+            satisfaction=statistics.satisfaction,
+            features=frozenset(statistics.features),
+            language=self.language,
+            duration_s=max(0.0, now - self.started_at),
+        )
 
     def wipe(self) -> None:
         """Forget the citizen: answers, identity data, settings, statistics."""

@@ -46,11 +46,13 @@ def _with(tmp_path: Path, old: str, new: str) -> Path:
         ("pin_hash = ", "pin_hash_typo = ", "mediator.pin_hash", "Field required"),
         ('kiosk_id = "demo-borne-1"', 'kiosk_id = "Demo Borne!"', "kiosk_id", "pattern"),
         (
-            "[fleet]\nenabled = false",
-            "[fleet]\nenabled = false\nbroker = 1",
+            "[fleet]\n# Reporting",
+            "[fleet]\nbroker = 1\n# Reporting",
             "fleet.broker",
             "unknown key",
         ),
+        ('broker_url = "mqtt://127.0.0.1:1883"', 'broker_url = "http://broker"', "fleet.broker_url", "mqtts://"),
+        ('site = "demo"', 'site = "Site #1"', "fleet.site", "pattern"),
     ],
 )
 def test_bad_values_name_the_key(tmp_path: Path, old: str, new: str, key: str, words: str) -> None:

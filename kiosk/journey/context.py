@@ -159,5 +159,6 @@ class FlowContext:
                 screen=self.router.screen.value,
                 procedure_id=run.procedure.id if run else None,
                 reason=reason,
+                step=run.position.step_id if run and run.position else None,
             )
         )

@@ -31,6 +31,7 @@ from kiosk.journey.context import (
     SessionEnd,
     Speaker,
 )
+from kiosk.journey.fleet import FleetFlow
 from kiosk.journey.glossary import GlossaryFlow
 from kiosk.journey.identity import IdentityFlow
 from kiosk.journey.idle import IdleFlow
@@ -45,7 +46,7 @@ from kiosk.journey.welcome import WelcomeFlow
 from kiosk.mediator import PinLock
 from kiosk.pages import bar, registry
 from kiosk.pages.frame import Frame
-from kiosk.session import Session
+from kiosk.session import Session, SessionReport
 from kiosk.viewmodels import Action, Page, Said
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,8 @@ class Services:
     quit: Callable[[], None]
     #: The silence before each choice a screen says (tests make it 0 to run faster).
     choice_pause_ms: int = CHOICE_PAUSE_MS
+    #: Hears each finished session's anonymous statistics (the fleet's agent).
+    session_ended: Callable[[SessionReport], None] = lambda _report: None
 
 
 @dataclass(frozen=True)
@@ -166,8 +169,10 @@ class Journey:
             after_print=lambda: services.devices.poll_soon(),
         )
         self.glossary = GlossaryFlow(context, lambda: content.glossary)
+        self.fleet = FleetFlow(context)
         self.flows: tuple[Flow, ...] = (
             self.welcome,
+            self.fleet,
             self.glossary,
             self.speech_controls,
             self.settings,
@@ -195,6 +200,7 @@ class Journey:
             choice_pause_ms=services.choice_pause_ms,
         )
         self._clock = services.clock
+        self._session_ended = services.session_ended
         #: The control the citizen used last: the focus stays on it while the screen stays.
         self._activated: str | None = None
         #: When the help key was last pressed: a second press soon after calls a mediator.
@@ -383,6 +389,8 @@ class Journey:
         )
         language = self.session.language
         heard = self.session.speech_mode or reason is SessionEnd.TIMEOUT
+        if self.session.active:
+            self._session_ended(self.session.report(self._clock()))
         self.session.wipe()
         self.session.reduce_motion = self.config.display.reduce_motion
         self.speech.reset()

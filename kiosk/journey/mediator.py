@@ -68,6 +68,8 @@ class MenuNotice(Enum):
 class HelpView:
     #: The site's phone number, said and shown as another way to get help ("" when none).
     phone: str
+    #: A mediator answered the call from the dashboard: they are on their way.
+    acknowledged: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,10 +128,13 @@ class MediatorFlow:
         self._wrong = False
         self._notice = MenuNotice.NONE
         self._reloaded = False
+        self.help_acknowledged = False
 
     def screens(self) -> ScreenViews:
         return {
-            ScreenName.HELP: lambda _location: HelpView(self._context.config.site.phone),
+            ScreenName.HELP: lambda _location: HelpView(
+                self._context.config.site.phone, self.help_acknowledged
+            ),
             ScreenName.MEDIATOR_PIN: lambda _location: self.pin_view(),
             ScreenName.MEDIATOR_MENU: lambda _location: MenuView(self._notice),
             ScreenName.MEDIATOR_STATUS: lambda _location: self.status_view(),
@@ -166,9 +171,20 @@ class MediatorFlow:
     def ask_help(self, reason: HelpReason = HelpReason.HELP_BUTTON) -> None:
         """ "Aide": the request goes out and the citizen is told someone comes."""
         self._context.request_help(reason)
+        self.help_acknowledged = False
         self._context.session.statistics.help_requested = True
         if self._context.router.screen is not ScreenName.HELP:
             self._context.show(Location(ScreenName.HELP))
+
+    def mediator_coming(self) -> None:
+        """A mediator answered the call from the dashboard: shown and said at once, wherever
+        the citizen is (the help screen comes back if they had left it)."""
+        self.help_acknowledged = True
+        if self._context.router.screen is ScreenName.HELP:
+            self._context.redraw(Change.QUIET)
+        else:
+            self._context.show(Location(ScreenName.HELP))
+        self._context.say(self._context.tr(N_("Un conseiller arrive.")))
 
     # -- the PIN pad -------------------------------------------------------------------------
 
@@ -258,3 +274,4 @@ class MediatorFlow:
 
     def forget(self) -> None:
         self._entry, self._wrong, self._notice, self._reloaded = "", False, MenuNotice.NONE, False
+        self.help_acknowledged = False

@@ -144,14 +144,18 @@ class PrintingFlow:
             self.status = PrintStatus.PRINTED
         self._context.redraw(Change.STATUS)
 
-    def test_print(self) -> None:
+    def test_print(self, on_done: Callable[[bool], None] | None = None) -> None:
+        """The test ticket: from the mediator's menu (its notice follows), or from the fleet's
+        dashboard (``on_done`` hears whether it printed)."""
         document = test_ticket(
             self._context.config.site.name, self._context.config.kiosk_id, self._context.tr
         )
-        self._context.background(
-            lambda: self._printer.print_receipt(document),
-            lambda outcome: self._on_test_printed(not isinstance(outcome, Exception)),
-        )
+
+        def printed(outcome: object) -> None:
+            (on_done or self._on_test_printed)(not isinstance(outcome, Exception))
+            self._after_print()
+
+        self._context.background(lambda: self._printer.print_receipt(document), printed)
 
     def forget(self) -> None:
         """End of the session: no receipt of this citizen stays in memory."""

@@ -30,6 +30,7 @@ class ScreenName(StrEnum):
     MEDIATOR_MENU = "mediator"
     MEDIATOR_PREVIEW = "mediator_preview"
     MEDIATOR_STATUS = "mediator_status"
+    MAINTENANCE = "maintenance"  #: "Borne en maintenance", set from the fleet's dashboard
 
 
 class NavigationCommand(Enum):
@@ -71,6 +72,8 @@ class Router:
 
     def __init__(self) -> None:
         self.location = HOME
+        #: Where a session starts and ends: the welcome screen, or the maintenance screen.
+        self.home = HOME
         self._history: list[Location] = []
 
     @property
@@ -87,10 +90,10 @@ class Router:
         """Show ``location`` in place of the current one: "Retour" does not come back to it."""
         self.location = location
 
-    def restart(self, location: Location = HOME) -> None:
-        """Show ``location`` with no history behind it."""
+    def restart(self, location: Location | None = None) -> None:
+        """Show ``location`` (by default the home location) with no history behind it."""
         self._history.clear()
-        self.location = location
+        self.location = location or self.home
 
     def back(self) -> Location | None:
         """Return to the previous location; None (and no move) when there is none."""
@@ -100,8 +103,8 @@ class Router:
         return self.location
 
     def leave(self, screens: Collection[ScreenName]) -> Location:
-        """Go back past every location on ``screens`` (closing a mode); HOME when nothing is left."""
+        """Go back past every location on ``screens`` (closing a mode); home when nothing is left."""
         while self._history and self._history[-1].screen in screens:
             self._history.pop()
-        self.location = self._history.pop() if self._history else HOME
+        self.location = self._history.pop() if self._history else self.home
         return self.location

@@ -12,10 +12,8 @@ from kiosk.viewmodels import Action, Line, Page
 
 def render(view: HelpView, frame: Frame) -> Page:
     tr = frame.tr
-    lines = [
-        Line(tr("Un conseiller va venir vous aider."), "mediator"),
-        Line(tr("Restez près de la borne, s'il vous plaît.")),
-    ]
+    coming = tr("Un conseiller arrive.") if view.acknowledged else tr("Un conseiller va venir vous aider.")
+    lines = [Line(coming, "mediator"), Line(tr("Restez près de la borne, s'il vous plaît."))]
     if view.phone:
         lines.append(Line(tr("Vous pouvez aussi appeler le {phone}.", phone=view.phone), "phone"))
     actions = [

@@ -19,6 +19,7 @@ from kiosk.pages import (
     identity_result,
     idle,
     keys,
+    maintenance,
     mediator_menu,
     mediator_pin,
     mediator_preview,
@@ -53,6 +54,7 @@ RENDERERS: dict[ScreenName, Callable[[Any, Frame], Page]] = {
     ScreenName.MEDIATOR_MENU: mediator_menu.render,
     ScreenName.MEDIATOR_PREVIEW: mediator_preview.render,
     ScreenName.MEDIATOR_STATUS: mediator_status.render,
+    ScreenName.MAINTENANCE: maintenance.render,
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -151,6 +152,17 @@ class KioskPilot:
             if busy and not self.kiosk.jobs.pending:
                 # Speech or a clock event: let other threads run instead of spinning.
                 time.sleep(0.001)
+
+    def settle_until(self, condition: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
+        """Run the app until ``condition`` holds, then settle: for what another process or thread
+        brings (a command from the fleet's broker); SettleTimeout after ``timeout`` s."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise SettleTimeout(f"not reached in {timeout} s: {what or condition}")
+            self._frame()
+            time.sleep(0.001)
+        self.settle()
 
     def wait(self, seconds: float) -> None:
         """Let the app run for ``seconds`` of real time: only for what takes time by nature

@@ -65,6 +65,8 @@ def every_page(harness: Harness) -> Iterator[tuple[str, Page]]:
     yield visit("receipt (no paper)")
     harness.tap("bar_help")
     yield visit("help")
+    harness.journey.mediator.mediator_coming()
+    yield visit("help (a mediator is coming)")
     harness.tap("help_close")
     harness.tap("finish")
     yield visit("feedback")
@@ -85,6 +87,11 @@ def every_page(harness: Harness) -> Iterator[tuple[str, Page]]:
     if "more" in harness.ids():
         harness.tap("more")
         yield visit("mediator_preview (more)")
+    harness.tap("mediator_close")
+    harness.journey.end_session()
+    assert harness.journey.fleet.enter_maintenance()
+    yield visit("maintenance")
+    harness.journey.fleet.leave_maintenance()
     missing = {screen.value for screen in ScreenName} - shown
     assert not missing, f"the walk never showed {sorted(missing)}: add them to every_page"
 
