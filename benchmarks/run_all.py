@@ -10,7 +10,13 @@ HERE = Path(__file__).parent
 
 if __name__ == "__main__":
     failures = 0
-    for script in ("bench_kiosk.py", "bench_speech.py", "bench_spoken_time.py", "bench_idcard.py"):
+    for script in (
+        "bench_kiosk.py",
+        "bench_speech.py",
+        "bench_spoken_time.py",
+        "bench_idcard.py",
+        "bench_fleet_agent.py",
+    ):
         print(f"== {script}", flush=True)
         failures += subprocess.call([sys.executable, str(HERE / script)]) != 0
     sys.exit(1 if failures else 0)
