@@ -116,7 +116,6 @@ class FleetAgent:
             link,
             self._send_reply,
             local={CommandName.REBIRTH: self._rebirth},
-            on_answered=self._follow_command,
             reply_timeout=reply_timeout,
         )
         self._state: KioskState = KioskState.READY
@@ -395,15 +394,6 @@ class FleetAgent:
         self._next_health = 0.0
         self._wake.set()
         return CommandReply.success("birth published")
-
-    def _follow_command(self, command: Command, reply: CommandReply) -> None:
-        """Maintenance the kiosk accepted shows in its retained state at once."""
-        if not reply.ok:
-            return
-        if command.name is CommandName.MAINTENANCE_ENTER:
-            self.set_state(KioskState.MAINTENANCE, "command")
-        elif command.name is CommandName.MAINTENANCE_LEAVE:
-            self.set_state(KioskState.READY)
 
     # --- The worker thread ------------------------------------------------------------------
 

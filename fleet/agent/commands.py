@@ -75,8 +75,8 @@ class CommandDispatcher:
     """Validates the commands addressed to one kiosk, dispatches them and answers each once.
 
     Threads: ``handle`` is called on the MQTT loop's thread, ``expire`` on the agent's worker;
-    replies may come from any thread. ``send`` and ``on_answered`` are called on whichever
-    thread answered and must not block.
+    replies may come from any thread. ``send`` is called on whichever thread answered and must
+    not block.
     """
 
     def __init__(
@@ -86,7 +86,6 @@ class CommandDispatcher:
         link: KioskLink,
         send: SendReply,
         local: Mapping[CommandName, LocalHandler] | None = None,
-        on_answered: Callable[[Command, CommandReply], None] | None = None,
         reply_timeout: float = REPLY_TIMEOUT,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -95,7 +94,6 @@ class CommandDispatcher:
         self._link = link
         self._send = send
         self._local = dict(local or {})
-        self._on_answered = on_answered
         self._reply_timeout = reply_timeout
         self._clock = clock
         self._lock = threading.Lock()
@@ -179,8 +177,6 @@ class CommandDispatcher:
         log.info("command %s answered: %s", pending.command.name, reply.code)
         try:
             self._send(reply, pending.correlation)
-            if self._on_answered is not None:
-                self._on_answered(pending.command, reply)
         except Exception:  # noqa: BLE001 - the kiosk's thread that replied must not get our error
             log.exception("reply to %s not sent", pending.command.name)
 
