@@ -13,4 +13,10 @@ os.environ["KIVY_LOG_MODE"] = "PYTHON"
 os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="kivy-home-")
 
 # tests/ is on sys.path (pytest's "prepend" import mode): the support package is importable.
-pytest_plugins = ["support.fixtures", "support.pcsc", "support.fake_printer", "support.mosquitto"]
+pytest_plugins = [
+    "support.fixtures",
+    "support.pcsc",
+    "support.fake_printer",
+    "support.mosquitto",
+    "support.postgres",
+]

@@ -48,6 +48,24 @@ class IngestMetrics:
         self.pending = Gauge("fleet_ingest_pending", "Records waiting for the writer", registry=registry)
 
 
+class MonitorMetrics:
+    """The alert monitor's work in this process (only the lease holder's counters move)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.ticks = Counter(
+            "fleet_monitor_ticks", "Rounds of the monitor while holding the lease", registry=registry
+        )
+        self.lease = Gauge(
+            "fleet_monitor_lease_held", "1 when this process runs the fleet-wide jobs", registry=registry
+        )
+        self.alerts = Counter(
+            "fleet_alerts_changes", "Alerts raised or cleared", ["change"], registry=registry
+        )
+        self.notifications = Counter(
+            "fleet_alert_notifications", "Notifications sent or failed", ["outcome"], registry=registry
+        )
+
+
 class FleetCollector(Collector):
     """The fleet as the store sees it, read at each scrape (any serve process gives the same answer)."""
 

@@ -73,9 +73,9 @@ def open_data_rows(rows: Iterable[UsageRow], threshold: int = MIN_COUNT) -> list
     return published
 
 
-def to_json(records: list[dict[str, Any]]) -> str:
+def to_json(records: list[dict[str, Any]], threshold: int = MIN_COUNT) -> str:
     return json.dumps(
-        {"suppressed_below": MIN_COUNT, "columns": list(COLUMNS), "records": records},
+        {"suppressed_below": threshold, "columns": list(COLUMNS), "records": records},
         ensure_ascii=False,
         indent=1,
     )

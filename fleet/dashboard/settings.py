@@ -20,6 +20,8 @@ class WebSettings:
     live_poll_s: float = 1.0
     #: The fleet table's page size.
     page_size: int = 100
+    #: How long the kiosk page waits for a command's answer before showing it as pending.
+    command_wait_s: float = 5.0
 
     def stale_content_before(self, today: dt.date | None = None) -> str:
         """The ISO date before which content facts count as old."""

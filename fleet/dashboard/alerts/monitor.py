@@ -10,12 +10,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from prometheus_client import CollectorRegistry
 from sqlalchemy import Connection, Engine, and_, func, select, update
 
 from fleet.dashboard.alerts.notify import Notifier, send_all
 from fleet.dashboard.alerts.rules import ALERT_LABEL, AlertKind, AlertRules, Condition, current_conditions
 from fleet.dashboard.alerts.tracker import AlertPolicy, AlertTracker, Clear, Key, Raise
 from fleet.dashboard.commands import expire_commands
+from fleet.dashboard.metrics import MonitorMetrics
 from fleet.dashboard.store import schema
 from fleet.dashboard.store.leases import release, try_acquire
 from fleet.dashboard.store.retention import Retention, prune
@@ -54,6 +56,7 @@ class AlertMonitor:
         holder: str,
         clock: Callable[[], float] = time.time,
         stale_content_before: Callable[[], str | None] = lambda: None,
+        metrics: MonitorMetrics | None = None,
     ) -> None:
         self._engine = engine
         self._settings = settings
@@ -61,6 +64,7 @@ class AlertMonitor:
         self._holder = holder
         self._clock = clock
         self._stale_content_before = stale_content_before
+        self._metrics = metrics or MonitorMetrics(CollectorRegistry())
         self._tracker = AlertTracker(settings.policy)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fleet-monitor", daemon=True)
@@ -96,6 +100,7 @@ class AlertMonitor:
         """One round of the jobs; returns the alert changes it made (none without the lease)."""
         now = self._clock()
         self.holds_lease = try_acquire(self._engine, LEASE, self._holder, self._settings.interval_s * 5, now)
+        self._metrics.lease.set(1 if self.holds_lease else 0)
         if not self.holds_lease:
             return []
         self._mark_silent(now)
@@ -113,14 +118,17 @@ class AlertMonitor:
         for change in changes:
             if isinstance(change, Raise):
                 self._raise(change.condition, now)
+                self._metrics.alerts.labels("raised").inc()
             else:
                 self._clear(change.key, now)
+                self._metrics.alerts.labels("cleared").inc()
         expire_commands(self._engine, now - self._settings.command_timeout_s, now)
         if now - self._last_prune >= self._settings.prune_every_s:
             self._last_prune = now
             deleted = prune(self._engine, self._settings.retention, now)
             if any(deleted.values()):
                 logger.info("pruned %s", {table: count for table, count in deleted.items() if count})
+        self._metrics.ticks.inc()
         return changes
 
     def _mark_silent(self, now: float) -> None:
@@ -203,7 +211,9 @@ class AlertMonitor:
 
     def _send(self) -> None:
         while (item := self._outbox.get()) is not None:
-            send_all(self._notifiers, *item)
+            sent = send_all(self._notifiers, *item)
+            self._metrics.notifications.labels("sent").inc(sent)
+            self._metrics.notifications.labels("failed").inc(len(self._notifiers) - sent)
 
 
 def _clock_time(at: float) -> str:

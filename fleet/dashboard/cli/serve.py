@@ -79,6 +79,9 @@ def add_parser(subparsers: Any) -> None:
         default=120.0,
         help="seconds it is gone before the alert ends (default 120)",
     )
+    parser.add_argument(
+        "--monitor-interval", type=float, default=2.0, help="seconds between two alert checks (default 2)"
+    )
     parser.add_argument("--stale-content-days", type=int, default=365, help="content facts older are stale")
     parser.add_argument(
         "--webhook-file", type=Path, help="a file of webhook URLs, one per line (kept out of ps)"
@@ -132,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     from fleet.dashboard.commands import CommandSender
     from fleet.dashboard.ingest.batcher import BatchWriter
     from fleet.dashboard.ingest.subscriber import FleetSubscriber
-    from fleet.dashboard.metrics import FleetCollector, IngestMetrics
+    from fleet.dashboard.metrics import FleetCollector, IngestMetrics, MonitorMetrics
     from fleet.dashboard.settings import WebSettings
     from fleet.dashboard.store.retention import Retention
     from fleet.dashboard.web.app import create_app
@@ -171,6 +174,7 @@ def run(args: argparse.Namespace) -> int:
         engine,
         MonitorSettings(
             offline_after_s=args.offline_after,
+            interval_s=args.monitor_interval,
             rules=AlertRules(),
             policy=AlertPolicy(raise_after_s=args.alert_after, clear_after_s=args.clear_after),
             retention=Retention(history_days=args.history_days, usage_days=args.usage_days),
@@ -178,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
         notifiers(args),
         holder=f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}",
         stale_content_before=settings.stale_content_before,
+        metrics=MonitorMetrics(registry),
     )
     host, port = args.http
     server = uvicorn.Server(

@@ -19,11 +19,13 @@ def try_acquire(engine: Engine, name: str, holder: str, ttl_s: float, now: float
         )
         if renewed.rowcount:
             return True
+        # RETURNING rather than rowcount: psycopg does not report the rows an INSERT ... ON
+        # CONFLICT DO NOTHING inserted.
         created = connection.execute(
-            upsert_insert(connection, leases).on_conflict_do_nothing(),
+            upsert_insert(connection, leases).on_conflict_do_nothing().returning(leases.c.name),
             {"name": name, "holder": holder, "expires_at": now + ttl_s},
         )
-        return bool(created.rowcount)
+        return created.first() is not None
 
 
 def release(engine: Engine, name: str, holder: str) -> None:

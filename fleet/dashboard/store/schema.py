@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -34,7 +35,7 @@ kiosks = Table(
     Column("state_at", Float),
     Column("last_seen_at", Float, nullable=False),
     #: Nothing heard for longer than the offline delay (the alert monitor sets it, a message clears it).
-    Column("silent", Boolean, nullable=False, server_default="false"),
+    Column("silent", Boolean, nullable=False, server_default=false()),
     #: When something shown in the fleet table last changed: the live updates poll on it.
     Column("changed_at", Float, nullable=False, index=True),
     Column("health_seq", Integer),

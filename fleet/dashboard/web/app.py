@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fleet.dashboard.web import api, pages
-from fleet.dashboard.web.auth import Permission, authorize
+from fleet.dashboard.web.auth import LoginThrottle, Permission, authorize
 from fleet.dashboard.web.context import DashboardContext
 from fleet.dashboard.web.live import LiveHub
 
@@ -123,4 +123,5 @@ def create_app(context: DashboardContext) -> Starlette:
     )
     app.state.context = context
     app.state.hub = hub
+    app.state.login_throttle = LoginThrottle()
     return app

@@ -55,10 +55,6 @@ templates.env.filters.update(
     local_time=labels.local_time, iso_time=labels.iso_time, duration=labels.duration, percent=labels.percent
 )
 
-_login_throttle = LoginThrottle()
-#: How long a page waits for a kiosk's answer before showing the command as pending.
-_COMMAND_WAIT_S = 5.0
-
 
 def _context(request: Request) -> DashboardContext:
     return request.app.state.context
@@ -123,14 +119,15 @@ async def login(request: Request) -> Response:
         return await login_form(request, "La page de connexion a expiré. Recommencez.", 400)
     address = request.client.host if request.client else "?"
     keys = (f"name:{name}", f"address:{address}")
-    if not _login_throttle.allowed(*keys):
+    throttle: LoginThrottle = request.app.state.login_throttle
+    if not throttle.allowed(*keys):
         return await login_form(request, "Trop d'essais. Attendez 5 minutes avant de recommencer.", 429)
     context = _context(request)
     user = await run_in_threadpool(check_password, context.engine, name, password)
     if user is None:
-        _login_throttle.failed(*keys)
+        throttle.failed(*keys)
         return await login_form(request, "Nom ou mot de passe incorrect.", 400)
-    _login_throttle.succeeded(*keys)
+    throttle.succeeded(*keys)
     session_cookie, _ = await run_in_threadpool(
         open_session, context.engine, user, context.settings.session_ttl_s
     )
@@ -279,7 +276,8 @@ async def kiosk_command(request: Request) -> Response:
     kiosk_id = request.path_params["kiosk_id"]
     name = str(form.get("name", ""))
     arguments = {"force": True} if name == "restart" and form.get("force") else {}
-    sent = await send_command(_context(request), who, kiosk_id, name, arguments, _COMMAND_WAIT_S)
+    context = _context(request)
+    sent = await send_command(context, who, kiosk_id, name, arguments, context.settings.command_wait_s)
     return RedirectResponse(f"/bornes/{kiosk_id}?commande={sent['command_id']}#commandes", 303)
 
 

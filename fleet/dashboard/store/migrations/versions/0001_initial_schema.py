@@ -110,7 +110,7 @@ def upgrade() -> None:
         sa.Column("state_detail", sa.String(length=200), server_default="", nullable=False),
         sa.Column("state_at", sa.Float(), nullable=True),
         sa.Column("last_seen_at", sa.Float(), nullable=False),
-        sa.Column("silent", sa.Boolean(), server_default="false", nullable=False),
+        sa.Column("silent", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("changed_at", sa.Float(), nullable=False),
         sa.Column("health_seq", sa.Integer(), nullable=True),
         sa.Column("app_version", sa.String(length=50), server_default="", nullable=False),
