@@ -20,6 +20,7 @@ class HelpReason(StrEnum):
     PRINTER_OFFLINE = "printer_offline"
     PRINTER_COVER_OPEN = "printer_cover_open"
     CARD_READER_MISSING = "card_reader_missing"
+    SAFE_MODE = "safe_mode"  #: the kiosk crashed repeatedly and serves only the QR code and this call
 
 
 @dataclass(frozen=True)

@@ -360,6 +360,8 @@ class AppCrash(_Event):
     error: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.]{1,128}$")]
     #: The screen kind it happened on.
     screen: Code | None = None
+    #: Where it happened (type and frames, hashed): the same fault has the same fingerprint.
+    fingerprint: Code | None = None
 
 
 class AppRestart(_Event):
@@ -367,6 +369,8 @@ class AppRestart(_Event):
     #: "boot", "crash", "command", "update".
     reason: Code
     app_version: Version | None = None
+    #: After a crash: the crash's fingerprint (see ``AppCrash``).
+    fingerprint: Code | None = None
 
 
 class ContentRefused(_Event):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -14,6 +17,7 @@ from kiosk.bootstrap import prepare_kivy
 prepare_kivy()
 
 from kivy.app import App  # noqa: E402
+from kivy.base import ExceptionHandler, ExceptionManager  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
 
@@ -22,20 +26,28 @@ from devices.health import DeviceHealth  # noqa: E402
 from devices.idcard import CardReader  # noqa: E402
 from devices.printer import ReceiptPrinter  # noqa: E402
 from fleet.help import HelpChannel, LoggedHelpChannel  # noqa: E402
+from fleet.protocol import AppCrash, AppRestart, KioskState  # noqa: E402
+from kiosk import __version__  # noqa: E402
 from kiosk.config import SiteConfig  # noqa: E402
 from kiosk.content import DEFAULT_CONTENT_DIR, ContentLibrary  # noqa: E402
 from kiosk.display import desktop_size, fit_window  # noqa: E402
 from kiosk.fleet_link import FleetLink  # noqa: E402
 from kiosk.hardware import build_card_reader, build_health_monitor, build_printer  # noqa: E402
+from kiosk.journey.context import SessionEnd  # noqa: E402
 from kiosk.journey.journey import Journey, Presentation, Services  # noqa: E402
 from kiosk.journey.mediator import Device, DeviceState, DeviceStatus  # noqa: E402
 from kiosk.journey.voice import CHOICE_PAUSE_MS  # noqa: E402
+from kiosk.supervision import CrashRecord, ServiceNotifier, fingerprint, state_directory  # noqa: E402
 from kiosk.viewmodels import Action, Said  # noqa: E402
 from screens.root import KioskRoot  # noqa: E402
 from screens.style import Style  # noqa: E402
 
+logger = logging.getLogger(__name__)
+
 #: How often the journey's clock ticks (idle warning, lockout countdown), in seconds.
 TICK_SECONDS = 0.25
+#: Seconds "La borne redémarre" stays before the process ends after a crash.
+RESTART_SCREEN_SECONDS = 3.0
 #: The keypad's focus keys; the others go to the journey.
 FOCUS_KEYS = {"up": -1, "left": -1, "down": 1, "right": 1}
 
@@ -125,7 +137,7 @@ class Kiosk:
                 speech_state=lambda: "ready" if speech.available else "unavailable",
                 call_soon=lambda job: Clock.schedule_once(lambda _dt: job()),
                 restart=on_quit,
-                state_directory=os.environ.get("STATE_DIRECTORY"),
+                state_directory=state_directory(),
             )
         self.help_channel: HelpChannel = self.fleet or LoggedHelpChannel()
         services = Services(
@@ -155,13 +167,16 @@ class Kiosk:
             self.fleet.content_refused(self.content.catalogue.errors)
 
     def close(self) -> None:
-        """Stop the clocks and threads this kiosk started (the window itself stays)."""
+        """Wipe a citizen's session if one is on, and stop the clocks and threads this kiosk
+        started (the window itself stays); the fleet is told ``disconnected``."""
+        if self.journey.session.active:
+            self.journey.end_session(SessionEnd.QUIT)
         self._tick_event.cancel()
         Window.unbind(on_key_down=self._on_key_down, on_touch_down=self._on_touch_down, size=self._on_resize)
         self.jobs.close()
-        self.health.close()
+        self.health.close(timeout=1.0)
         if self.fleet is not None:
-            self.fleet.stop()
+            self.fleet.stop(timeout=2.0)
         self.speech.close()
 
     def device_status(self) -> list[DeviceStatus]:
@@ -271,9 +286,17 @@ def assemble(
 
 
 class KioskApp(App):
-    """The Kivy application: full screen, and a citizen can never close it."""
+    """The Kivy application: full screen; a citizen can never close it, the service manager can.
+
+    Under systemd it says READY=1 once the first screen is drawn and WATCHDOG=1 from the main
+    loop; SIGTERM (``systemctl stop``) and SIGINT stop it cleanly (session wiped, fleet told).
+    A crash in the main loop shows "La borne redémarre" and ends the process with the error's
+    fingerprint reported; repeated crashes start it in the safe mode.
+    """
 
     title = "Borne d'accueil"
+    #: Kivy's settings panel (F1, the menu key) is never opened in the product.
+    use_kivy_settings = False
 
     def __init__(self, config: SiteConfig, demo: bool) -> None:
         super().__init__()
@@ -281,6 +304,10 @@ class KioskApp(App):
         self.demo = demo
         self.kiosk: Kiosk | None = None
         self._quitting = False
+        #: The process ends because of a crash: the command exits non-zero.
+        self.crashed = False
+        self.notifier = ServiceNotifier()
+        self.crashes = CrashRecord(state_directory() / "crashes")
 
     def build(self) -> KioskRoot:
         display = self.site_config.display
@@ -291,20 +318,98 @@ class KioskApp(App):
             Window.size = fit_window(display.size, desktop_size())
             Window.top, Window.left = 0, 0
         Window.bind(on_request_close=self._on_request_close)
+        for stop_signal in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(stop_signal, self._on_stop_signal)
+        ExceptionManager.add_handler(_CrashHandler(self))
         # KIOSK_SILENT (benchmarks, a demonstration without sound): speech works but is not
         # heard, and the engine keeps nothing of what it is asked to say.
         engine = create_engine("muted") if os.environ.get("KIOSK_SILENT") else None
         self.kiosk = assemble(self.site_config, speech_engine=engine, on_quit=self._quit)
+        self._report_start()
         return self.kiosk.root
 
+    def _report_start(self) -> None:
+        assert self.kiosk is not None
+        recent = self.crashes.recent(time.time())
+        if self.crashes.safe_mode(time.time()):
+            self.kiosk.journey.supervision.enter_safe_mode()
+        fleet = self.kiosk.fleet
+        if fleet is not None:
+            last = recent[-1][1] if recent else None
+            fleet.agent.publish_event(
+                AppRestart(reason="crash" if recent else "boot", app_version=__version__, fingerprint=last)
+            )
+            if self.kiosk.journey.supervision.safe_mode:
+                fleet.agent.set_state(KioskState.ALERT, "safe_mode")
+
+    def on_start(self) -> None:
+        # Scheduled for the next frame: READY=1 once the first screen is on the display.
+        Clock.schedule_once(lambda _dt: self.notifier.ready())
+        interval = self.notifier.watchdog_interval
+        if interval:
+            # From the main loop on purpose: a frozen UI stops the pings and is restarted.
+            Clock.schedule_interval(lambda _dt: self.notifier.watchdog(), interval)
+
+    def open_settings(self, *_args: Any) -> bool:
+        return False
+
     def _on_request_close(self, *_args: Any) -> bool:
-        # Only the mediator's "Quitter la borne" closes the kiosk; the window's close is ignored.
+        # The window's close (Alt+F4, the desktop) is ignored: only the mediator's "Quitter la
+        # borne" and the service manager's signal stop the kiosk.
         return not self._quitting
+
+    def _on_stop_signal(self, signum: int, _frame: object) -> None:
+        logger.info("stopping on %s", signal.Signals(signum).name)
+        self._quitting = True
+        Clock.schedule_once(lambda _dt: self.stop())
 
     def _quit(self) -> None:
         self._quitting = True
         self.stop()
 
+    def crash(self, error: BaseException) -> None:
+        """A fault escaped to the main loop: wipe, report, show "La borne redémarre", then end
+        the process (the service manager starts it again). Never raises."""
+        if self.crashed:
+            return
+        self.crashed = True
+        name = fingerprint(error)
+        count = self.crashes.add(time.time(), name)
+        # The message is not logged: it could quote what a citizen typed. The frames are.
+        trace = "\n".join(
+            f"  {frame.filename}:{frame.lineno} in {frame.name}"
+            for frame in traceback.extract_tb(error.__traceback__)
+        )
+        logger.error("crash %s (%s, %d within 10 min):\n%s", type(error).__name__, name, count, trace)
+        kiosk = self.kiosk
+        try:
+            if kiosk is not None:
+                screen = kiosk.journey.router.screen.value
+                kiosk.journey.session.wipe()
+                if kiosk.fleet is not None:
+                    kiosk.fleet.agent.publish_event(
+                        AppCrash(error=type(error).__name__, screen=screen, fingerprint=name)
+                    )
+                kiosk.journey.supervision.restarting()
+        except Exception:  # noqa: BLE001 - the calm screen is a courtesy; ending the process is not
+            logger.exception("the restart screen could not be shown")
+        Clock.schedule_once(lambda _dt: self._quit(), RESTART_SCREEN_SECONDS)
+
     def on_stop(self) -> None:
+        self.notifier.stopping()
         if self.kiosk is not None:
             self.kiosk.close()
+
+
+class _CrashHandler(ExceptionHandler):
+    """Kivy's hook for exceptions raised in the main loop: the app's ``crash`` takes them."""
+
+    def __init__(self, app: KioskApp) -> None:
+        super().__init__()
+        self._app = app
+
+    def handle_exception(self, inst: BaseException) -> int:
+        if isinstance(inst, KeyboardInterrupt):
+            return ExceptionManager.RAISE
+        self._app.crash(inst)
+        return ExceptionManager.PASS

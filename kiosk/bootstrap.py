@@ -6,11 +6,15 @@ import os
 
 
 def prepare_kivy() -> None:
-    """No command-line parsing by Kivy, its logs through Python logging, Escape never quits."""
+    """No command-line parsing by Kivy, its logs through Python logging, Escape never quits, no
+    multi-touch emulation by the mouse, signals left to the application."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")
+    # SDL would turn SIGTERM into a window close request, which the kiosk ignores: the
+    # application handles the service manager's signals itself.
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")

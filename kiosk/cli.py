@@ -133,8 +133,10 @@ def run(arguments: argparse.Namespace) -> int:
         return _headless_demo(arguments)
     from kiosk.app import KioskApp
 
-    KioskApp(config, demo=arguments.demo).run()
-    return 0
+    app = KioskApp(config, demo=arguments.demo)
+    app.run()
+    # Non-zero after a crash, so the service manager logs a failure (it restarts either way).
+    return 1 if app.crashed else 0
 
 
 def _headless_demo(arguments: argparse.Namespace) -> int:

@@ -43,14 +43,12 @@ logger = logging.getLogger(__name__)
 
 #: Runs a callable on the UI thread, soon (the application's ``Clock.schedule_once`` adapter).
 CallSoon = Callable[[Callable[[], None]], None]
-#: The kiosk's default data directory when systemd gives none ($STATE_DIRECTORY).
-USER_STATE_DIR = Path.home() / ".local" / "state" / "inclusive-kiosk"
 
 
-def agent_settings(config: SiteConfig, state_directory: str | None) -> AgentSettings:
+def agent_settings(config: SiteConfig, state_directory: Path) -> AgentSettings:
     """The agent's settings from the kiosk's ``[fleet]`` section."""
     fleet = config.fleet
-    data_dir = fleet.data_dir or (Path(state_directory) if state_directory else USER_STATE_DIR) / "fleet"
+    data_dir = fleet.data_dir or state_directory / "fleet"
     return AgentSettings(
         broker_url=fleet.broker_url,
         site=fleet.site,
@@ -83,7 +81,7 @@ class FleetLink:
         speech_state: Callable[[], str],
         call_soon: CallSoon,
         restart: Callable[[], None],
-        state_directory: str | None = None,
+        state_directory: Path,
     ) -> None:
         self._config = config
         self._journey = journey

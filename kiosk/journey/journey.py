@@ -41,6 +41,7 @@ from kiosk.journey.procedure import ProcedureFlow
 from kiosk.journey.router import MEDIATOR_SCREENS, Location, NavigationCommand, Router, ScreenName
 from kiosk.journey.settings import SettingsFlow
 from kiosk.journey.speech_controls import SpeechControl, SpeechControlsFlow
+from kiosk.journey.supervision import SupervisionFlow
 from kiosk.journey.voice import CHOICE_PAUSE_MS, Voice
 from kiosk.journey.welcome import WelcomeFlow
 from kiosk.mediator import PinLock
@@ -170,9 +171,11 @@ class Journey:
         )
         self.glossary = GlossaryFlow(context, lambda: content.glossary)
         self.fleet = FleetFlow(context)
+        self.supervision = SupervisionFlow(context)
         self.flows: tuple[Flow, ...] = (
             self.welcome,
             self.fleet,
+            self.supervision,
             self.glossary,
             self.speech_controls,
             self.settings,

@@ -31,6 +31,8 @@ class ScreenName(StrEnum):
     MEDIATOR_PREVIEW = "mediator_preview"
     MEDIATOR_STATUS = "mediator_status"
     MAINTENANCE = "maintenance"  #: "Borne en maintenance", set from the fleet's dashboard
+    RESTARTING = "restarting"  #: "La borne redémarre": after a crash, before the restart
+    SAFE_MODE = "safe_mode"  #: the welcome screen after repeated crashes: a QR code and help
 
 
 class NavigationCommand(Enum):

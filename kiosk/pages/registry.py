@@ -25,6 +25,8 @@ from kiosk.pages import (
     mediator_preview,
     mediator_status,
     receipt,
+    restarting,
+    safe_mode,
     settings,
     step,
     summary,
@@ -55,6 +57,8 @@ RENDERERS: dict[ScreenName, Callable[[Any, Frame], Page]] = {
     ScreenName.MEDIATOR_PREVIEW: mediator_preview.render,
     ScreenName.MEDIATOR_STATUS: mediator_status.render,
     ScreenName.MAINTENANCE: maintenance.render,
+    ScreenName.RESTARTING: restarting.render,
+    ScreenName.SAFE_MODE: safe_mode.render,
 }
 
 

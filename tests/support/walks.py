@@ -92,6 +92,12 @@ def every_page(harness: Harness) -> Iterator[tuple[str, Page]]:
     assert harness.journey.fleet.enter_maintenance()
     yield visit("maintenance")
     harness.journey.fleet.leave_maintenance()
+    harness.journey.supervision.restarting()
+    yield visit("restarting")
+    harness.journey.supervision.enter_safe_mode()
+    yield visit("safe_mode")
+    harness.tap("safe_help")
+    yield visit("help (safe mode)")
     missing = {screen.value for screen in ScreenName} - shown
     assert not missing, f"the walk never showed {sorted(missing)}: add them to every_page"
 
