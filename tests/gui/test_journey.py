@@ -105,6 +105,24 @@ def test_a_printer_out_of_paper_is_known_before_printing_and_the_qr_code_shows(
     assert pilot.kiosk.printer.printed
 
 
+def test_a_printer_that_goes_offline_or_stops_midway_is_told_kindly(pilot: KioskPilot) -> None:
+    open_procedure(pilot, "papiers", "carte-identite")
+    answer_until_summary(pilot, has_documents=False)
+    pilot.tap("receipt")
+    pilot.kiosk.printer.set_online(False)  # switched off since the last poll: found when printing
+    pilot.tap("Imprimer")
+    assert "L'imprimante ne marche pas. Regardez le QR code. Un conseiller est prévenu." in pilot.texts()
+    assert pilot.kiosk.help_channel.sent[-1].reason.value == "printer_offline"
+    pilot.kiosk.printer.set_online(True)
+    pilot.kiosk.printer.interrupt_next_receipt()
+    pilot.tap("Imprimer")
+    assert "L'impression s'est arrêtée. Votre papier est peut-être incomplet." in pilot.texts()
+    assert "Imprimer encore" in pilot.texts()
+    pilot.kiosk.printer.set_paper("ok")  # the mediator, told, puts a new roll in
+    pilot.tap("Imprimer encore")
+    assert "Votre papier est imprimé. Prenez-le sous l'écran." in pilot.texts()
+
+
 def test_a_touch_down_without_release_does_nothing(pilot: KioskPilot) -> None:
     touch = pilot.press_only("start")
     assert pilot.screen == "home"
