@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select, update
 
 from fleet import protocol
 from fleet.dashboard.store import schema
-from fleet.dashboard.store.fleet import command_json
+from fleet.dashboard.store.fleet import command_json, kiosk_exists
 
 logger = logging.getLogger(__name__)
 
@@ -45,15 +45,11 @@ class CommandSender:
         self._clock = clock
 
     def send(
-        self, kiosk_id: str, name: str, arguments: Mapping[str, Any], requested_by: str
+        self, site: str, kiosk_id: str, name: str, arguments: Mapping[str, Any], requested_by: str
     ) -> dict[str, Any]:
         """Send the command and return its row (status "pending" until the kiosk answers)."""
         command = checked_command(name, arguments)
-        with self._engine.connect() as connection:
-            site = connection.execute(
-                select(schema.kiosks.c.site).where(schema.kiosks.c.kiosk_id == kiosk_id)
-            ).scalar_one_or_none()
-        if site is None:
+        if not kiosk_exists(self._engine, site, kiosk_id):
             raise CommandError("unknown_kiosk", "no such kiosk")
         command_id = uuid.uuid4().hex
         row = {

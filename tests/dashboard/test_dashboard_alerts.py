@@ -19,7 +19,7 @@ from fleet.dashboard.store.writer import write_batch
 
 from support.dashboard import WebhookReceiver
 
-OFFLINE = ("k1", AlertKind.OFFLINE)
+OFFLINE = ("site-a", "k1", AlertKind.OFFLINE)
 
 
 class FakeClock:

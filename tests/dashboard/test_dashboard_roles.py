@@ -117,16 +117,16 @@ ROUTES: list[tuple[str, str, tuple[int, int, int, int, int]]] = [
     ("GET", "/connexion", (200, 200, 200, 200, 200)),
     ("POST", "/deconnexion", (303, 303, 303, 303, 303)),
     ("GET", "/flotte", (303, 200, 200, 200, 200)),
-    ("GET", "/bornes/k-a", (303, 200, 200, 404, 200)),
-    ("POST", "/bornes/k-a/commandes", (303, 403, 403, 403, 303)),
+    ("GET", "/bornes/site-a/k-a", (303, 200, 200, 404, 200)),
+    ("POST", "/bornes/site-a/k-a/commandes", (303, 403, 403, 403, 303)),
     ("GET", "/mediation", (303, 200, 200, 200, 200)),
     ("POST", f"/mediation/{HELP_ID}/prise-en-charge", (303, 403, 303, 404, 303)),
     ("GET", "/alertes", (303, 200, 200, 200, 200)),
     ("GET", "/usage", (303, 200, 200, 200, 200)),
     ("GET", "/live", (401, 200, 200, 200, 200)),
     ("GET", "/api/kiosks", (401, 200, 200, 200, 200)),
-    ("GET", "/api/kiosks/k-a", (401, 200, 200, 404, 200)),
-    ("POST", "/api/kiosks/k-a/commands/ping", (401, 403, 403, 403, 202)),
+    ("GET", "/api/kiosks/site-a/k-a", (401, 200, 200, 404, 200)),
+    ("POST", "/api/kiosks/site-a/k-a/commands/ping", (401, 403, 403, 403, 202)),
     ("GET", f"/api/commands/{COMMAND_ID}", (401, 200, 200, 404, 200)),
     ("GET", "/api/help-requests", (401, 200, 200, 200, 200)),
     ("POST", f"/api/help-requests/{HELP_ID}/ack", (401, 403, 200, 404, 200)),
@@ -202,7 +202,9 @@ def test_the_table_covers_every_route(fleet: Fleet) -> None:
         if isinstance(route, Route)
         for method in (route.methods or set()) - {"HEAD"}
     }
-    listed = {(method, re.sub(r"/(k-a|ping|[0-9a-f]{32})(?=/|$)", "/{}", path)) for method, path, _ in ROUTES}
+    listed = {
+        (method, re.sub(r"/(site-a|k-a|ping|[0-9a-f]{32})(?=/|$)", "/{}", path)) for method, path, _ in ROUTES
+    }
     normalised = {(method, re.sub(r"\{[a-z_]+\}", "{}", path)) for method, path in served}
     assert normalised - UNLISTED == listed
 
@@ -227,12 +229,14 @@ def test_acknowledging_tells_the_kiosk_and_happens_once(fleet: Fleet) -> None:
 
 def test_commands_are_checked_against_the_protocol(fleet: Fleet) -> None:
     headers = {"Authorization": f"Bearer {fleet.tokens['admin']}"}
-    unknown = fleet.client.post("/api/kiosks/k-a/commands/self_destruct", headers=headers)
+    unknown = fleet.client.post("/api/kiosks/site-a/k-a/commands/self_destruct", headers=headers)
     bad_argument = fleet.client.post(
-        "/api/kiosks/k-a/commands/restart", headers=headers, json={"force": "yes"}
+        "/api/kiosks/site-a/k-a/commands/restart", headers=headers, json={"force": "yes"}
     )
-    forced = fleet.client.post("/api/kiosks/k-a/commands/restart", headers=headers, json={"force": True})
-    missing = fleet.client.post("/api/kiosks/nowhere/commands/ping", headers=headers)
+    forced = fleet.client.post(
+        "/api/kiosks/site-a/k-a/commands/restart", headers=headers, json={"force": True}
+    )
+    missing = fleet.client.post("/api/kiosks/site-a/nowhere/commands/ping", headers=headers)
     assert (unknown.status_code, bad_argument.status_code, forced.status_code, missing.status_code) == (
         422,
         422,
@@ -259,13 +263,17 @@ def test_a_browser_session_has_secure_cookies_and_needs_the_csrf_token(fleet: Fl
         and "Secure" in cookie
         and "SameSite=strict" in cookie
     )
-    page = fleet.client.get("/bornes/k-a")
+    page = fleet.client.get("/bornes/site-a/k-a")
     csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text)
     assert csrf is not None
 
-    forged = fleet.client.post("/api/kiosks/k-a/commands/ping")
-    allowed = fleet.client.post("/api/kiosks/k-a/commands/ping", headers={"X-CSRF-Token": csrf.group(1)})
-    form = fleet.client.post("/bornes/k-a/commandes", data={"name": "ping", "csrf_token": csrf.group(1)})
+    forged = fleet.client.post("/api/kiosks/site-a/k-a/commands/ping")
+    allowed = fleet.client.post(
+        "/api/kiosks/site-a/k-a/commands/ping", headers={"X-CSRF-Token": csrf.group(1)}
+    )
+    form = fleet.client.post(
+        "/bornes/site-a/k-a/commandes", data={"name": "ping", "csrf_token": csrf.group(1)}
+    )
     assert (forged.status_code, allowed.status_code, form.status_code) == (403, 202, 303)
 
     fleet.client.post("/deconnexion", data={"csrf_token": csrf.group(1)})

@@ -87,6 +87,19 @@ def test_a_late_will_of_an_older_connection_is_ignored(engine: Engine) -> None:
     assert page.rows[0].status is Status.OFFLINE
 
 
+def test_the_same_kiosk_id_on_two_sites_is_two_kiosks(engine: Engine) -> None:
+    write_batch(
+        engine,
+        [StateUpdate("site-a", "borne-1", "ready", 1, NOW), StateUpdate("site-b", "borne-1", "lost", 1, NOW)],
+    )
+    rows = fleet_page(engine, FleetFilter(sort="site")).rows
+    assert [(row.key, row.status) for row in rows] == [
+        ("site-a/borne-1", Status.OK),
+        ("site-b/borne-1", Status.OFFLINE),
+    ]
+    assert count(engine, schema.state_history) == 2
+
+
 def test_a_retained_state_delivered_again_adds_no_history(engine: Engine) -> None:
     birth = StateUpdate("site-a", "k1", "ready", 1, NOW)
     write_batch(engine, [birth])
@@ -193,12 +206,12 @@ def test_a_kiosk_page_reads_its_history(engine: Engine) -> None:
         engine,
         [StateUpdate("site-a", "k1", "ready", 1, NOW), health("k1", cpu_percent=12.5), session("s" * 32)],
     )
-    detail = kiosk_detail(engine, "k1", since=NOW - 3600)
+    detail = kiosk_detail(engine, "site-a", "k1", since=NOW - 3600)
     assert detail is not None
     assert detail.samples[0]["cpu_percent"] == 12.5
     assert [event["kind"] for event in detail.events] == ["session"]
     assert [device["name"] for device in detail.devices] == ["printer", "card_reader"]
-    assert kiosk_detail(engine, "k1", since=NOW, only_site="site-b") is None
+    assert kiosk_detail(engine, "site-a", "k1", since=NOW, only_site="site-b") is None
 
 
 def test_usage_sums_per_day_and_group(engine: Engine) -> None:

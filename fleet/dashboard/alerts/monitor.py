@@ -109,9 +109,11 @@ class AlertMonitor:
             conditions = current_conditions(connection, rules, now)
             alerts = schema.alerts
             active = {
-                (row.kiosk_id, AlertKind(row.kind))
+                (row.site, row.kiosk_id, AlertKind(row.kind))
                 for row in connection.execute(
-                    select(alerts.c.kiosk_id, alerts.c.kind).where(alerts.c.active_key.is_not(None))
+                    select(alerts.c.site, alerts.c.kiosk_id, alerts.c.kind).where(
+                        alerts.c.active_key.is_not(None)
+                    )
                 )
             }
         changes = self._tracker.update(conditions, active, now)
@@ -154,10 +156,10 @@ class AlertMonitor:
                     kind=condition.kind.value,
                     raised_at=now,
                     detail=condition.detail,
-                    active_key=f"{condition.kiosk_id}/{condition.kind.value}",
+                    active_key=_active_key(condition.key),
                 )
             )
-            raised = self._raises_within(connection, (condition.kiosk_id, condition.kind), now)
+            raised = self._raises_within(connection, condition.key, now)
         label = ALERT_LABEL[condition.kind]
         where = f"Borne {condition.kiosk_id} (site {condition.site})"
         if raised < self._settings.policy.flap_count:
@@ -173,15 +175,12 @@ class AlertMonitor:
             )
 
     def _clear(self, key: Key, now: float) -> None:
-        kiosk_id, kind = key
+        site, kiosk_id, kind = key
         alerts = schema.alerts
         with self._engine.begin() as connection:
-            site = connection.execute(
-                select(alerts.c.site).where(alerts.c.active_key == f"{kiosk_id}/{kind.value}")
-            ).scalar_one_or_none()
             connection.execute(
                 update(alerts)
-                .where(alerts.c.active_key == f"{kiosk_id}/{kind.value}")
+                .where(alerts.c.active_key == _active_key(key))
                 .values(cleared_at=now, active_key=None)
             )
             raised = self._raises_within(connection, key, now)
@@ -193,10 +192,11 @@ class AlertMonitor:
 
     def _raises_within(self, connection: Connection, key: Key, now: float) -> int:
         alerts = schema.alerts
-        kiosk_id, kind = key
+        site, kiosk_id, kind = key
         return connection.execute(
             select(func.count()).where(
                 and_(
+                    alerts.c.site == site,
                     alerts.c.kiosk_id == kiosk_id,
                     alerts.c.kind == kind.value,
                     alerts.c.raised_at >= now - self._settings.policy.flap_window_s,
@@ -214,6 +214,11 @@ class AlertMonitor:
             sent = send_all(self._notifiers, *item)
             self._metrics.notifications.labels("sent").inc(sent)
             self._metrics.notifications.labels("failed").inc(len(self._notifiers) - sent)
+
+
+def _active_key(key: Key) -> str:
+    site, kiosk_id, kind = key
+    return f"{site}/{kiosk_id}/{kind.value}"
 
 
 def _clock_time(at: float) -> str:

@@ -48,19 +48,22 @@ class Condition:
     kind: AlertKind
     detail: str = ""
 
+    @property
+    def key(self) -> tuple[str, str, AlertKind]:
+        return (self.site, self.kiosk_id, self.kind)
+
 
 def current_conditions(
     connection: Connection, rules: AlertRules, now: float
 ) -> dict[tuple[str, AlertKind], Condition]:
     """Every alert condition that holds now, keyed by kiosk and kind."""
     kiosks = schema.kiosks
-    found: dict[tuple[str, AlertKind], Condition] = {}
+    found: dict[tuple[str, str, AlertKind], Condition] = {}
 
     def add(kind: AlertKind, rows: object) -> None:
         for row in rows:  # type: ignore[attr-defined]
-            found[(row.kiosk_id, kind)] = Condition(
-                row.kiosk_id, row.site, kind, getattr(row, "detail", "") or ""
-            )
+            condition = Condition(row.kiosk_id, row.site, kind, getattr(row, "detail", "") or "")
+            found[condition.key] = condition
 
     offline = or_(kiosks.c.state == "lost", kiosks.c.silent)
     # A kiosk that is offline or stopped reports nothing new about its devices: only "offline" holds.
@@ -99,7 +102,6 @@ def current_conditions(
         .having(func.count() >= rules.crash_count)
     )
     for row in crashes:
-        found[(row.kiosk_id, AlertKind.CRASH_LOOP)] = Condition(
-            row.kiosk_id, row.site, AlertKind.CRASH_LOOP, f"{row.crashes} plantages"
-        )
+        condition = Condition(row.kiosk_id, row.site, AlertKind.CRASH_LOOP, f"{row.crashes} plantages")
+        found[condition.key] = condition
     return found

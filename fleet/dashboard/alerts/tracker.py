@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from fleet.dashboard.alerts.rules import AlertKind, Condition
 
-Key = tuple[str, AlertKind]
+#: (site, kiosk id, kind): at most one alert of a kind per kiosk.
+Key = tuple[str, str, AlertKind]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, case, desc, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Engine, and_, case, desc, false, func, or_, select, tuple_
 
 from fleet.dashboard.status import STATUS_LEVEL, Level, Problem, Status, decode_problems
 from fleet.dashboard.store import schema
@@ -83,6 +83,11 @@ class KioskRow:
     @property
     def level(self) -> Level:
         return STATUS_LEVEL[self.status]
+
+    @property
+    def key(self) -> str:
+        """ "site/kiosk_id": how pages and the API name a kiosk (an id is unique within its site)."""
+        return f"{self.site}/{self.kiosk_id}"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -207,22 +212,22 @@ def _order(wanted: FleetFilter, status: ColumnElement[str]) -> list[Any]:
         key = kiosks.c[wanted.sort]
     else:
         key = kiosks.c.kiosk_id
-    return [desc(key) if wanted.descending else key, kiosks.c.kiosk_id]
+    return [desc(key) if wanted.descending else key, kiosks.c.kiosk_id, kiosks.c.site]
 
 
 def kiosk_rows(
     engine: Engine,
-    kiosk_ids: Sequence[str] | None = None,
+    keys: Sequence[tuple[str, str]] | None = None,
     *,
     only_site: str | None = None,
     changed_since: float | None = None,
     stale_content_before: str | None = None,
     limit: int | None = None,
 ) -> list[KioskRow]:
-    """Rows by id, by site or changed since a time (the live updates), in id order."""
-    query = select(*_row_columns(stale_content_before)).order_by(kiosks.c.kiosk_id)
-    if kiosk_ids is not None:
-        query = query.where(kiosks.c.kiosk_id.in_(list(kiosk_ids)))
+    """Rows by (site, kiosk id), by site or changed since a time (the live updates), in id order."""
+    query = select(*_row_columns(stale_content_before)).order_by(kiosks.c.kiosk_id, kiosks.c.site)
+    if keys is not None:
+        query = query.where(tuple_(kiosks.c.site, kiosks.c.kiosk_id).in_(list(keys)))
     if only_site:
         query = query.where(kiosks.c.site == only_site)
     if changed_since is not None:
@@ -249,6 +254,7 @@ class KioskDetail:
 
 def kiosk_detail(
     engine: Engine,
+    site: str,
     kiosk_id: str,
     *,
     since: float,
@@ -257,24 +263,26 @@ def kiosk_detail(
     limit: int = 100,
 ) -> KioskDetail | None:
     """The kiosk (None if unknown or outside `only_site`) with its history since `since`."""
+    if only_site and site != only_site:
+        return None
+    key = (site, kiosk_id)
     with engine.connect() as connection:
-        query = select(*_row_columns(stale_content_before), *_health_columns()).where(
-            kiosks.c.kiosk_id == kiosk_id
-        )
-        if only_site:
-            query = query.where(kiosks.c.site == only_site)
-        row = connection.execute(query).first()
+        row = connection.execute(
+            select(*_row_columns(stale_content_before), *_health_columns()).where(
+                kiosks.c.site == site, kiosks.c.kiosk_id == kiosk_id
+            )
+        ).first()
         if row is None:
             return None
         return KioskDetail(
             row=_kiosk_row(row, stale_content_before),
             health={column.name: getattr(row, column.name) for column in _health_columns()},
             devices=json.loads(row.devices),
-            samples=_samples(connection, kiosk_id, since),
-            events=_events(connection, kiosk_id, since, limit),
-            states=_states(connection, kiosk_id, since, limit),
-            commands=_commands(connection, kiosk_id, limit),
-            alerts=_alerts(connection, kiosk_id, limit),
+            samples=_samples(connection, key, since),
+            events=_events(connection, key, since, limit),
+            states=_states(connection, key, since, limit),
+            commands=_commands(connection, key, limit),
+            alerts=_alerts(connection, key, limit),
         )
 
 
@@ -296,7 +304,7 @@ def _health_columns() -> list[Any]:
     ]
 
 
-def _samples(connection: Connection, kiosk_id: str, since: float) -> list[dict[str, Any]]:
+def _samples(connection: Connection, key: tuple[str, str], since: float) -> list[dict[str, Any]]:
     samples = schema.health_samples
     rows = connection.execute(
         select(
@@ -306,39 +314,39 @@ def _samples(connection: Connection, kiosk_id: str, since: float) -> list[dict[s
             samples.c.disk_percent,
             samples.c.temperature_c,
         )
-        .where(samples.c.kiosk_id == kiosk_id, samples.c.received_at >= since)
+        .where(samples.c.site == key[0], samples.c.kiosk_id == key[1], samples.c.received_at >= since)
         .order_by(samples.c.received_at)
     )
     return [dict(row._mapping) for row in rows]
 
 
-def _events(connection: Connection, kiosk_id: str, since: float, limit: int) -> list[dict[str, Any]]:
+def _events(connection: Connection, key: tuple[str, str], since: float, limit: int) -> list[dict[str, Any]]:
     events = schema.events
     rows = connection.execute(
         select(events.c.event_id, events.c.kind, events.c.occurred_at, events.c.data)
-        .where(events.c.kiosk_id == kiosk_id, events.c.occurred_at >= since)
+        .where(events.c.site == key[0], events.c.kiosk_id == key[1], events.c.occurred_at >= since)
         .order_by(events.c.occurred_at.desc())
         .limit(limit)
     )
     return [{**dict(row._mapping), "data": json.loads(row.data)} for row in rows]
 
 
-def _states(connection: Connection, kiosk_id: str, since: float, limit: int) -> list[dict[str, Any]]:
+def _states(connection: Connection, key: tuple[str, str], since: float, limit: int) -> list[dict[str, Any]]:
     history = schema.state_history
     rows = connection.execute(
         select(history.c.state, history.c.bd_seq, history.c.at)
-        .where(history.c.kiosk_id == kiosk_id, history.c.at >= since)
+        .where(history.c.site == key[0], history.c.kiosk_id == key[1], history.c.at >= since)
         .order_by(history.c.at.desc(), history.c.id.desc())
         .limit(limit)
     )
     return [dict(row._mapping) for row in rows]
 
 
-def _commands(connection: Connection, kiosk_id: str, limit: int) -> list[dict[str, Any]]:
+def _commands(connection: Connection, key: tuple[str, str], limit: int) -> list[dict[str, Any]]:
     commands = schema.commands
     rows = connection.execute(
         select(commands)
-        .where(commands.c.kiosk_id == kiosk_id)
+        .where(commands.c.site == key[0], commands.c.kiosk_id == key[1])
         .order_by(commands.c.requested_at.desc())
         .limit(limit)
     )
@@ -361,20 +369,20 @@ def command_json(row: Any) -> dict[str, Any]:
     }
 
 
-def _alerts(connection: Connection, kiosk_id: str, limit: int) -> list[dict[str, Any]]:
+def _alerts(connection: Connection, key: tuple[str, str], limit: int) -> list[dict[str, Any]]:
     alerts = schema.alerts
     rows = connection.execute(
         select(alerts.c.kind, alerts.c.raised_at, alerts.c.cleared_at, alerts.c.detail)
-        .where(alerts.c.kiosk_id == kiosk_id)
+        .where(alerts.c.site == key[0], alerts.c.kiosk_id == key[1])
         .order_by(alerts.c.raised_at.desc())
         .limit(limit)
     )
     return [dict(row._mapping) for row in rows]
 
 
-def kiosk_site(engine: Engine, kiosk_id: str) -> str | None:
-    """The site of a known kiosk, None for an unknown one."""
+def kiosk_exists(engine: Engine, site: str, kiosk_id: str) -> bool:
     with engine.connect() as connection:
-        return connection.execute(
-            select(kiosks.c.site).where(kiosks.c.kiosk_id == kiosk_id)
-        ).scalar_one_or_none()
+        found = connection.execute(
+            select(kiosks.c.kiosk_id).where(kiosks.c.site == site, kiosks.c.kiosk_id == kiosk_id)
+        ).first()
+    return found is not None

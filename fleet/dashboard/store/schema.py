@@ -1,8 +1,9 @@
 """The tables: each kiosk's current state, its history, events, usage, commands, alerts and accounts.
 
 Times are UTC seconds since the epoch (floats): the same on SQLite and PostgreSQL, cheap to
-compare and to index. The Alembic migrations under migrations/ create exactly these tables; a
-test compares the two.
+compare and to index. A kiosk is known by its site and its id together (its topic root): a
+kiosk id is unique within its site only. The Alembic migrations under migrations/ create
+exactly these tables; a test compares the two.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ metadata = MetaData()
 kiosks = Table(
     "kiosks",
     metadata,
+    Column("site", String(100), primary_key=True),
     Column("kiosk_id", String(100), primary_key=True),
-    Column("site", String(100), nullable=False, index=True),
     Column("state", String(20), nullable=False, server_default="unknown"),
     Column("bd_seq", Integer),
     Column("state_detail", String(200), nullable=False, server_default=""),
@@ -67,6 +68,7 @@ health_samples = Table(
     "health_samples",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site", String(100), nullable=False),
     Column("kiosk_id", String(100), nullable=False),
     Column("received_at", Float, nullable=False),
     Column("seq", Integer, nullable=False),
@@ -76,7 +78,7 @@ health_samples = Table(
     Column("temperature_c", Float),
     Column("printer_detail", String(50), nullable=False, server_default=""),
     Column("reader_detail", String(50), nullable=False, server_default=""),
-    Index("ix_health_samples_kiosk_time", "kiosk_id", "received_at"),
+    Index("ix_health_samples_kiosk_time", "site", "kiosk_id", "received_at"),
     Index("ix_health_samples_time", "received_at"),
 )
 
@@ -84,12 +86,13 @@ state_history = Table(
     "state_history",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site", String(100), nullable=False),
     Column("kiosk_id", String(100), nullable=False),
     Column("state", String(20), nullable=False),
     Column("bd_seq", Integer, nullable=False),
     Column("at", Float, nullable=False, index=True),
     # A retained state is delivered again to every new subscriber: stored once per birth.
-    UniqueConstraint("kiosk_id", "bd_seq", "state", name="uq_state_history_kiosk_seq_state"),
+    UniqueConstraint("site", "kiosk_id", "bd_seq", "state", name="uq_state_history_kiosk_seq_state"),
 )
 
 events = Table(
@@ -102,7 +105,7 @@ events = Table(
     Column("occurred_at", Float, nullable=False),
     Column("received_at", Float, nullable=False),
     Column("data", Text, nullable=False, server_default="{}"),
-    Index("ix_events_kiosk_time", "kiosk_id", "occurred_at"),
+    Index("ix_events_kiosk_time", "site", "kiosk_id", "occurred_at"),
     Index("ix_events_kind_time", "kind", "occurred_at"),
     Index("ix_events_received", "received_at"),
 )
@@ -149,8 +152,8 @@ commands = Table(
     metadata,
     #: Also the MQTT correlation data, so an answer finds its command from any serve process.
     Column("command_id", String(32), primary_key=True),
-    Column("kiosk_id", String(100), nullable=False, index=True),
     Column("site", String(100), nullable=False),
+    Column("kiosk_id", String(100), nullable=False),
     Column("name", String(50), nullable=False),
     Column("arguments", Text, nullable=False, server_default="{}"),
     Column("requested_by", String(100), nullable=False),
@@ -159,6 +162,7 @@ commands = Table(
     Column("status", String(20), nullable=False, server_default="pending"),
     Column("answered_at", Float),
     Column("answer", Text),
+    Index("ix_commands_kiosk_time", "site", "kiosk_id", "requested_at"),
 )
 
 alerts = Table(
@@ -171,9 +175,9 @@ alerts = Table(
     Column("raised_at", Float, nullable=False),
     Column("cleared_at", Float),
     Column("detail", String(200), nullable=False, server_default=""),
-    #: "kiosk_id/kind" while the alert is active, NULL once cleared: at most one active alert of
-    #: a kind per kiosk, even with several serve processes.
-    Column("active_key", String(140), unique=True),
+    #: "site/kiosk_id/kind" while the alert is active, NULL once cleared: at most one active
+    #: alert of a kind per kiosk, even with several serve processes.
+    Column("active_key", String(240), unique=True),
     Index("ix_alerts_raised", "raised_at"),
 )
 

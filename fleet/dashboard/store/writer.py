@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, case, not_, or_, select, update
+from sqlalchemy import Connection, Engine, and_, case, not_, or_, select, tuple_, update
 
 from fleet.dashboard.records import CommandAnswer, EventRecord, HealthUpdate, Record, StateUpdate
 from fleet.dashboard.status import CARD_READER, PRINTER, device_problems, encode_problems
@@ -51,6 +51,7 @@ def _write_health(connection: Connection, healths: list[HealthUpdate]) -> None:
         schema.health_samples.insert(),
         [
             {
+                "site": health.site,
                 "kiosk_id": health.kiosk_id,
                 "received_at": health.received_at,
                 "seq": health.seq,
@@ -66,20 +67,20 @@ def _write_health(connection: Connection, healths: list[HealthUpdate]) -> None:
     )
     # One row per kiosk: a batch may hold several health messages of one kiosk, and PostgreSQL
     # refuses to update a row twice in one statement.
-    latest = {health.kiosk_id: health for health in healths}
+    latest = {(health.site, health.kiosk_id): health for health in healths}
     insert = upsert_insert(connection, schema.kiosks)
     kiosks = schema.kiosks
     excluded = insert.excluded
-    shown = ("app_version", "content_version", "content_checked_on", "problems", "site")
+    shown = ("app_version", "content_version", "content_checked_on", "problems")
     changed = or_(kiosks.c.silent, *(kiosks.c[name].is_distinct_from(excluded[name]) for name in shown))
     updated = {
         name: excluded[name]
         for name in _health_row(healths[0])
-        if name not in ("kiosk_id", "state", "changed_at")
+        if name not in ("site", "kiosk_id", "state", "changed_at")
     }
     updated["silent"] = False
     updated["changed_at"] = case((changed, excluded.last_seen_at), else_=kiosks.c.changed_at)
-    statement = insert.on_conflict_do_update(index_elements=[kiosks.c.kiosk_id], set_=updated)
+    statement = insert.on_conflict_do_update(index_elements=[kiosks.c.site, kiosks.c.kiosk_id], set_=updated)
     connection.execute(statement, [_health_row(health) for health in latest.values()])
 
 
@@ -122,10 +123,10 @@ def _health_row(health: HealthUpdate) -> dict[str, Any]:
 
 
 def _write_states(connection: Connection, states: list[StateUpdate]) -> None:
-    latest: dict[str, StateUpdate] = {}
+    latest: dict[tuple[str, str], StateUpdate] = {}
     for state in states:
-        if not _is_stale_will(state, latest.get(state.kiosk_id)):
-            latest[state.kiosk_id] = state
+        if not _is_stale_will(state, latest.get((state.site, state.kiosk_id))):
+            latest[(state.site, state.kiosk_id)] = state
     insert = upsert_insert(connection, schema.kiosks)
     kiosks = schema.kiosks
     excluded = insert.excluded
@@ -138,9 +139,8 @@ def _write_states(connection: Connection, states: list[StateUpdate]) -> None:
         excluded.bd_seq != kiosks.c.bd_seq,
     )
     statement = insert.on_conflict_do_update(
-        index_elements=[kiosks.c.kiosk_id],
+        index_elements=[kiosks.c.site, kiosks.c.kiosk_id],
         set_={
-            "site": excluded.site,
             "state": excluded.state,
             "bd_seq": case((excluded.bd_seq.is_(None), kiosks.c.bd_seq), else_=excluded.bd_seq),
             "state_detail": excluded.state_detail,
@@ -169,17 +169,22 @@ def _write_states(connection: Connection, states: list[StateUpdate]) -> None:
     )
     # History keeps what the kiosk's row took, not the stale wills it refused.
     current = {
-        (row.kiosk_id, row.state, row.bd_seq)
+        (row.site, row.kiosk_id, row.state, row.bd_seq)
         for row in connection.execute(
-            select(kiosks.c.kiosk_id, kiosks.c.state, kiosks.c.bd_seq).where(kiosks.c.kiosk_id.in_(latest))
+            select(kiosks.c.site, kiosks.c.kiosk_id, kiosks.c.state, kiosks.c.bd_seq).where(
+                tuple_(kiosks.c.site, kiosks.c.kiosk_id).in_(list(latest))
+            )
         )
     }
-    history = [state for state in states if (state.kiosk_id, state.state, state.bd_seq) in current]
+    history = [
+        state for state in states if (state.site, state.kiosk_id, state.state, state.bd_seq) in current
+    ]
     if history:
         connection.execute(
             upsert_insert(connection, schema.state_history).on_conflict_do_nothing(),
             [
                 {
+                    "site": state.site,
                     "kiosk_id": state.kiosk_id,
                     "state": state.state,
                     "bd_seq": state.bd_seq,

@@ -11,7 +11,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from fleet.dashboard.commands import CommandError, command
-from fleet.dashboard.store.fleet import kiosk_site
 from fleet.dashboard.store.help import help_request, mark_acknowledged
 from fleet.dashboard.web.auth import Caller
 from fleet.dashboard.web.context import DashboardContext
@@ -20,19 +19,19 @@ from fleet.dashboard.web.context import DashboardContext
 async def send_command(
     context: DashboardContext,
     who: Caller,
-    kiosk_id: str,
+    kiosk: tuple[str, str],
     name: str,
     arguments: Mapping[str, Any],
     wait_s: float,
 ) -> dict[str, Any]:
-    """Send the command, then wait up to `wait_s` for the kiosk's answer; returns the command."""
+    """Send the command to the kiosk (site, id), then wait up to `wait_s` for its answer."""
     if context.commands is None:
         raise HTTPException(503, "pas de liaison avec le broker : commande impossible")
-    site = await run_in_threadpool(kiosk_site, context.engine, kiosk_id)
-    if site is None or (who.user.only_site and site != who.user.only_site):
+    site, kiosk_id = kiosk
+    if who.user.only_site and site != who.user.only_site:
         raise HTTPException(404, "borne inconnue")
     try:
-        sent = await run_in_threadpool(context.commands.send, kiosk_id, name, arguments, who.user.name)
+        sent = await run_in_threadpool(context.commands.send, site, kiosk_id, name, arguments, who.user.name)
     except CommandError as error:
         raise HTTPException(422 if error.code != "unknown_kiosk" else 404, str(error)) from None
     return await wait_for_answer(context, sent["command_id"], wait_s) or sent
@@ -62,6 +61,7 @@ async def acknowledge(context: DashboardContext, who: Caller, request_id: str) -
         try:
             answer = await run_in_threadpool(
                 context.commands.send,
+                request["site"],
                 request["kiosk_id"],
                 "help_ack",
                 {"request_id": request_id},

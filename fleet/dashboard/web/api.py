@@ -70,6 +70,7 @@ async def kiosk(request: Request) -> Response:
     detail = await run_in_threadpool(
         lambda: kiosk_detail(
             context.engine,
+            request.path_params["site"],
             request.path_params["kiosk_id"],
             since=time.time() - hours * 3600,
             only_site=who.user.only_site,
@@ -126,7 +127,7 @@ async def kiosk_command(request: Request) -> Response:
     sent = await send_command(
         _context(request),
         who,
-        request.path_params["kiosk_id"],
+        (request.path_params["site"], request.path_params["kiosk_id"]),
         request.path_params["name"],
         arguments,
         wait_s,
@@ -141,14 +142,8 @@ async def command_status(request: Request) -> Response:
     found = await wait_for_answer(context, request.path_params["command_id"], wait_s)
     if found is None:
         raise HTTPException(404, "commande inconnue")
-    if who.user.only_site:
-        detail = await run_in_threadpool(
-            lambda: kiosk_detail(
-                context.engine, found["kiosk_id"], since=time.time(), only_site=who.user.only_site
-            )
-        )
-        if detail is None:
-            raise HTTPException(404, "commande inconnue")
+    if who.user.only_site and found["site"] != who.user.only_site:
+        raise HTTPException(404, "commande inconnue")
     return JSONResponse(found)
 
 

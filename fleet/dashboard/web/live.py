@@ -53,7 +53,7 @@ class LiveHub:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
-        self._sent_rows: dict[str, tuple[float, str]] = {}
+        self._sent_rows: dict[tuple[str, str], float] = {}
         self._sent_help: dict[str, float] = {}
 
     async def start(self) -> None:
@@ -124,13 +124,14 @@ class LiveHub:
         stale_before = self._context.settings.stale_content_before()
         kiosks = schema.kiosks
         with engine.connect() as connection:
-            changed = dict(
-                connection.execute(
-                    select(kiosks.c.kiosk_id, kiosks.c.changed_at)
+            changed = {
+                (site, kiosk_id): at
+                for site, kiosk_id, at in connection.execute(
+                    select(kiosks.c.site, kiosks.c.kiosk_id, kiosks.c.changed_at)
                     .where(kiosks.c.changed_at > since)
                     .limit(_MAX_ROWS + 1)
-                ).all()
-            )
+                )
+            }
             status = status_expression(stale_before)
             grouped = connection.execute(
                 select(kiosks.c.site, status, func.count()).group_by(kiosks.c.site, status)
@@ -140,14 +141,10 @@ class LiveHub:
             )
             for site, value, count in grouped:
                 counts[site][value] += count
-        fresh = {
-            kiosk_id: at
-            for kiosk_id, at in changed.items()
-            if self._sent_rows.get(kiosk_id, (None,))[0] != at
-        }
+        fresh = {key: at for key, at in changed.items() if self._sent_rows.get(key) != at}
         rows = kiosk_rows(engine, list(fresh), stale_content_before=stale_before) if fresh else []
         return (
-            [(row, fresh[row.kiosk_id]) for row in rows],
+            [(row, fresh[(row.site, row.kiosk_id)]) for row in rows],
             changed_help_requests(engine, since),
             dict(counts),
         )
@@ -160,8 +157,8 @@ class LiveHub:
     ) -> None:
         horizon = time.time() - 3 * _OVERLAP_S
         for row, changed_at in rows:
-            self._sent_rows[row.kiosk_id] = (changed_at, row.site)
-        self._sent_rows = {key: value for key, value in self._sent_rows.items() if value[0] >= horizon}
+            self._sent_rows[(row.site, row.kiosk_id)] = changed_at
+        self._sent_rows = {key: at for key, at in self._sent_rows.items() if at >= horizon}
         fresh_helps = [
             help for help in helps if self._sent_help.get(help["request_id"]) != _help_version(help)
         ]
@@ -204,6 +201,7 @@ def row_event(row: KioskRow) -> dict[str, Any]:
     """A kiosk row with the words the page shows, so the script only places text."""
     return {
         **row.as_json(),
+        "key": row.key,
         "status_label": STATUS_LABEL[row.status],
         "problem_labels": [PROBLEM_LABEL[problem] for problem in row.problems],
         "last_seen": local_time(row.last_seen_at),

@@ -230,10 +230,11 @@ async def fleet(request: Request) -> Response:
 async def kiosk(request: Request) -> Response:
     who = await authorize(request, Permission.READ)
     context = _context(request)
-    kiosk_id = request.path_params["kiosk_id"]
+    site, kiosk_id = request.path_params["site"], request.path_params["kiosk_id"]
     detail = await run_in_threadpool(
         kiosk_detail,
         context.engine,
+        site,
         kiosk_id,
         since=time.time() - context.settings.kiosk_history_s,
         only_site=who.user.only_site,
@@ -249,7 +250,7 @@ async def kiosk(request: Request) -> Response:
     hours = context.settings.kiosk_history_s / 3600
     chart = line_chart(
         series,
-        title=f"Santé de la borne {kiosk_id} sur {hours:.0f} heures",
+        title=f"Santé de la borne {kiosk_id} ({site}) sur {hours:.0f} heures",
         description="Utilisation du processeur, de la mémoire et du disque, en pourcentage. "
         "Les valeurs sont aussi dans le tableau qui suit.",
     )
@@ -273,12 +274,14 @@ async def kiosk(request: Request) -> Response:
 async def kiosk_command(request: Request) -> Response:
     who = await authorize(request, Permission.COMMAND)
     form = await request.form()
-    kiosk_id = request.path_params["kiosk_id"]
+    site, kiosk_id = request.path_params["site"], request.path_params["kiosk_id"]
     name = str(form.get("name", ""))
     arguments = {"force": True} if name == "restart" and form.get("force") else {}
     context = _context(request)
-    sent = await send_command(context, who, kiosk_id, name, arguments, context.settings.command_wait_s)
-    return RedirectResponse(f"/bornes/{kiosk_id}?commande={sent['command_id']}#commandes", 303)
+    sent = await send_command(
+        context, who, (site, kiosk_id), name, arguments, context.settings.command_wait_s
+    )
+    return RedirectResponse(f"/bornes/{site}/{kiosk_id}?commande={sent['command_id']}#commandes", 303)
 
 
 async def mediation(request: Request) -> Response:

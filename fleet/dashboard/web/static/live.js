@@ -39,7 +39,7 @@
   }
 
   function patchKiosk(kiosk) {
-    const scopes = document.querySelectorAll(`[data-kiosk="${CSS.escape(kiosk.kiosk_id)}"]`);
+    const scopes = document.querySelectorAll(`[data-kiosk="${CSS.escape(kiosk.key)}"]`);
     for (const scope of scopes) {
       if (scope.dataset.level) scope.dataset.level = kiosk.level;
       const cells = (name) => scope.querySelectorAll(`[data-cell="${name}"]`);

@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("raised_at", sa.Float(), nullable=False),
         sa.Column("cleared_at", sa.Float(), nullable=True),
         sa.Column("detail", sa.String(length=200), server_default="", nullable=False),
-        sa.Column("active_key", sa.String(length=140), nullable=True),
+        sa.Column("active_key", sa.String(length=240), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("active_key"),
     )
@@ -37,8 +37,8 @@ def upgrade() -> None:
     op.create_table(
         "commands",
         sa.Column("command_id", sa.String(length=32), nullable=False),
-        sa.Column("kiosk_id", sa.String(length=100), nullable=False),
         sa.Column("site", sa.String(length=100), nullable=False),
+        sa.Column("kiosk_id", sa.String(length=100), nullable=False),
         sa.Column("name", sa.String(length=50), nullable=False),
         sa.Column("arguments", sa.Text(), server_default="{}", nullable=False),
         sa.Column("requested_by", sa.String(length=100), nullable=False),
@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column("answer", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("command_id"),
     )
-    op.create_index(op.f("ix_commands_kiosk_id"), "commands", ["kiosk_id"], unique=False)
+    op.create_index("ix_commands_kiosk_time", "commands", ["site", "kiosk_id", "requested_at"], unique=False)
 
     op.create_table(
         "events",
@@ -62,12 +62,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("event_id"),
     )
     op.create_index("ix_events_kind_time", "events", ["kind", "occurred_at"], unique=False)
-    op.create_index("ix_events_kiosk_time", "events", ["kiosk_id", "occurred_at"], unique=False)
+    op.create_index("ix_events_kiosk_time", "events", ["site", "kiosk_id", "occurred_at"], unique=False)
     op.create_index("ix_events_received", "events", ["received_at"], unique=False)
 
     op.create_table(
         "health_samples",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("site", sa.String(length=100), nullable=False),
         sa.Column("kiosk_id", sa.String(length=100), nullable=False),
         sa.Column("received_at", sa.Float(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
@@ -80,7 +81,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(
-        "ix_health_samples_kiosk_time", "health_samples", ["kiosk_id", "received_at"], unique=False
+        "ix_health_samples_kiosk_time", "health_samples", ["site", "kiosk_id", "received_at"], unique=False
     )
     op.create_index("ix_health_samples_time", "health_samples", ["received_at"], unique=False)
 
@@ -103,8 +104,8 @@ def upgrade() -> None:
 
     op.create_table(
         "kiosks",
-        sa.Column("kiosk_id", sa.String(length=100), nullable=False),
         sa.Column("site", sa.String(length=100), nullable=False),
+        sa.Column("kiosk_id", sa.String(length=100), nullable=False),
         sa.Column("state", sa.String(length=20), server_default="unknown", nullable=False),
         sa.Column("bd_seq", sa.Integer(), nullable=True),
         sa.Column("state_detail", sa.String(length=200), server_default="", nullable=False),
@@ -132,10 +133,9 @@ def upgrade() -> None:
         sa.Column("reader_detail", sa.String(length=50), server_default="", nullable=False),
         sa.Column("devices", sa.Text(), server_default="[]", nullable=False),
         sa.Column("problems", sa.String(length=200), server_default="", nullable=False),
-        sa.PrimaryKeyConstraint("kiosk_id"),
+        sa.PrimaryKeyConstraint("site", "kiosk_id"),
     )
     op.create_index(op.f("ix_kiosks_changed_at"), "kiosks", ["changed_at"], unique=False)
-    op.create_index(op.f("ix_kiosks_site"), "kiosks", ["site"], unique=False)
 
     op.create_table(
         "leases",
@@ -165,12 +165,13 @@ def upgrade() -> None:
     op.create_table(
         "state_history",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("site", sa.String(length=100), nullable=False),
         sa.Column("kiosk_id", sa.String(length=100), nullable=False),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("bd_seq", sa.Integer(), nullable=False),
         sa.Column("at", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("kiosk_id", "bd_seq", "state", name="uq_state_history_kiosk_seq_state"),
+        sa.UniqueConstraint("site", "kiosk_id", "bd_seq", "state", name="uq_state_history_kiosk_seq_state"),
     )
     op.create_index(op.f("ix_state_history_at"), "state_history", ["at"], unique=False)
 
@@ -222,7 +223,6 @@ def downgrade() -> None:
 
     op.drop_table("sessions")
     op.drop_table("leases")
-    op.drop_index(op.f("ix_kiosks_site"), table_name="kiosks")
     op.drop_index(op.f("ix_kiosks_changed_at"), table_name="kiosks")
 
     op.drop_table("kiosks")
@@ -239,7 +239,7 @@ def downgrade() -> None:
     op.drop_index("ix_events_kind_time", table_name="events")
 
     op.drop_table("events")
-    op.drop_index(op.f("ix_commands_kiosk_id"), table_name="commands")
+    op.drop_index("ix_commands_kiosk_time", table_name="commands")
 
     op.drop_table("commands")
     op.drop_index("ix_alerts_raised", table_name="alerts")
