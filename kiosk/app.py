@@ -164,7 +164,9 @@ class Kiosk:
         self.health.start()
         if self.fleet is not None:
             self.fleet.start()
+            # Refused at start-up, before the agent listened; later reloads report by themselves.
             self.fleet.content_refused(self.content.catalogue.errors)
+            self.content.on_refused = self.fleet.content_refused
 
     def close(self) -> None:
         """Wipe a citizen's session if one is on, and stop the clocks and threads this kiosk

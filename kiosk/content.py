@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,8 @@ class ContentLibrary:
         self.directory = directory
         self.catalogue = Catalogue()
         self.glossary = Glossary()
+        #: Hears the files refused by each later reload (the fleet's agent reports them).
+        self.on_refused: Callable[[list[ContentError]], None] = lambda _errors: None
         self.reload()
 
     def reload(self) -> Catalogue:
@@ -175,6 +178,8 @@ class ContentLibrary:
         self.catalogue = load_catalogue(self.directory, previous)
         for error in self.catalogue.errors:
             logger.warning("content refused: %s", error)
+        if self.catalogue.errors:
+            self.on_refused(self.catalogue.errors)
         site_glossary = self.directory.parent / "glossary.yaml"
         try:
             self.glossary = load_glossary(site_glossary if site_glossary.is_file() else DEFAULT_GLOSSARY)

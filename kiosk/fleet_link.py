@@ -144,7 +144,6 @@ class FleetLink:
             return CommandReply.success()
         if name is CommandName.RELOAD_CONTENT:
             catalogue = self._content.reload()
-            self.content_refused(catalogue.errors)
             return CommandReply.success(
                 f"{len(catalogue.procedures)} procedures, version {catalogue.version}"
             )

@@ -4,6 +4,7 @@ commands change the screens, help calls and sessions go out, nothing about the c
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -156,3 +157,19 @@ def test_a_finished_session_goes_out_as_anonymous_statistics(pilot: KioskPilot, 
     assert set(statistics["accessibility"]) == {"language:en", "large_text"}
     allowed = {"v", "id", "at", "kind", "procedure", "duration_s", "outcome", "help_asked", "satisfaction"}
     assert set(statistics) <= allowed | {"language", "accessibility"}
+
+
+def test_a_refused_content_file_is_reported_and_the_last_good_catalogue_stays(
+    display: str, tmp_path: Path, mosquitto: Broker, dashboard: Listener
+) -> None:
+    content = tmp_path / "procedures"
+    shutil.copytree(DEMO_CONFIG.parent / "procedures", content)
+    config = fleet_config(tmp_path, mosquitto).model_copy(update={"content_directory": content})
+    with KioskPilot(size=(1080, 1920), config=config) as pilot:
+        pilot.settle_until(lambda: pilot.kiosk.fleet.agent.connected, what="the agent connected")
+        before = len(pilot.kiosk.content.catalogue.procedures)
+        (content / "carte-identite.yaml").write_text("id: carte-identite\nsteps: [\n", encoding="utf-8")
+        answer = command(pilot, dashboard, "reload_content", {}, b"c1")
+        assert answer["ok"] and answer["detail"].startswith(f"{before} procedures")
+        refused = dashboard.wait_for(lambda m: b"content_refused" in m.payload)
+        assert json.loads(refused.payload)["file"] == "carte-identite.yaml"
