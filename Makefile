@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 #: Debian packages: virtual display and software OpenGL for Kivy, speech, smart-card stack,
-#: MQTT broker and its command-line clients, browser for the dashboard tests, and what builds pyscard.
+#: MQTT broker and its command-line clients, browser for the dashboard tests, what builds pyscard,
+#: PostgreSQL for the dashboard's store tests, and the deployment checks (shellcheck, systemd-analyze).
 APT_PACKAGES := python3-venv python3-dev gcc xvfb xauth libgl1-mesa-dri libmtdev1 espeak-ng alsa-utils \
 	pcscd libpcsclite-dev swig vsmartcard-vpcd mosquitto mosquitto-clients chromium chromium-driver \
-	postgresql
+	postgresql shellcheck systemd
 
 .PHONY: run test system-deps venv benchmark lint translations
 

@@ -134,6 +134,14 @@ class PageScreen(Screen):
         for row in (self.ids.tools, self.ids.secondary, self.ids.glossary):
             for button in row.children:
                 button.max_width = row.width
+        self._even_rows()
+
+    def _even_rows(self, *_args: Any) -> None:
+        """The buttons of a row of small buttons are as tall as the tallest of them."""
+        for row in (self.ids.tools, self.ids.secondary, self.ids.glossary):
+            tallest = max((button.needed for button in row.children), default=0)
+            for button in row.children:
+                button.row_height = tallest
 
     def _keep_top(self, *_args: Any) -> None:
         if self._at_top:
@@ -151,7 +159,10 @@ class PageScreen(Screen):
         """
         pool: list[Widget] = self._pools.setdefault(id(container), [])
         while len(pool) < count:
-            pool.append(kind(style=self.style))
+            widget = kind(style=self.style)
+            if isinstance(widget, ToolButton):
+                widget.fbind("needed", self._even_rows)
+            pool.append(widget)
         shown = list(reversed(container.children))
         if shown != pool[:count]:
             container.clear_widgets()

@@ -177,6 +177,10 @@ class ToolButton(KioskButton):
     font_size = NumericProperty(0)
     #: Never lower than this (a touch target).
     min_height = NumericProperty(0)
+    #: The height its own words need, and the height of its row (the tallest's need): a row
+    #: of languages is even, though Arabic letters stand taller than Latin ones.
+    needed = NumericProperty(0)
+    row_height = NumericProperty(0)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -71,6 +71,8 @@ NOT_ON_A_KIOSK = {
     "mosquitto",
     "mosquitto-clients",
     "postgresql",
+    "shellcheck",
+    "systemd",  # the kiosk's own init system: there before the install
 }
 
 
