@@ -16,6 +16,7 @@ if __name__ == "__main__":
         "bench_spoken_time.py",
         "bench_idcard.py",
         "bench_fleet_agent.py",
+        "bench_dashboard.py",
     ):
         print(f"== {script}", flush=True)
         failures += subprocess.call([sys.executable, str(HERE / script)]) != 0

@@ -137,7 +137,10 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    # Reduced motion: a new help request's arrival is not caught half-faded by a screenshot.
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="fr-FR", reduced_motion="reduce"
+    )
     opened = context.new_page()
     opened.set_default_timeout(15_000)
     yield opened

@@ -8,7 +8,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import Engine
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from fleet.dashboard.records import (
@@ -164,3 +166,17 @@ def test_a_focused_control_shows_a_visible_ring() -> None:
     css = (Path(STATIC) / "style.css").read_text()
     assert re.search(r":focus-visible\s*{[^}]*outline:\s*3px solid", css)
     assert "outline: none" not in css.replace("main:focus { outline: none; }", "")
+
+
+def test_the_openapi_description_covers_every_api_route(client: TestClient) -> None:
+    description = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "docs" / "dashboard-openapi.yaml").read_text()
+    )
+    documented = {(method.upper(), path) for path, item in description["paths"].items() for method in item}
+    served = {
+        (method, route.path)
+        for route in client.app.routes  # type: ignore[attr-defined]
+        if isinstance(route, Route) and route.path.startswith(("/api/", "/metrics", "/healthz"))
+        for method in (route.methods or set()) - {"HEAD"}
+    }
+    assert documented == served

@@ -25,7 +25,7 @@ from fleet.dashboard.store.help import list_help_requests, mark_acknowledged
 from fleet.dashboard.store.leases import release, try_acquire
 from fleet.dashboard.store.retention import DAY_S, Retention, prune
 from fleet.dashboard.store.usage import daily_usage
-from fleet.dashboard.store.writer import write_batch
+from fleet.dashboard.store.writer import HealthSampler, write_batch
 
 NOW = 1_790_000_000.0  # 2026-09-21, a fixed moment: the tests do not depend on the clock
 
@@ -105,6 +105,24 @@ def test_a_retained_state_delivered_again_adds_no_history(engine: Engine) -> Non
     write_batch(engine, [birth])
     write_batch(engine, [birth])
     assert count(engine, schema.state_history) == 1
+
+
+def test_the_history_keeps_one_health_sample_per_kiosk_and_period(engine: Engine) -> None:
+    sampler = HealthSampler(every_s=60)
+    reports = [health("k1", at=NOW + offset) for offset in (0, 30, 59, 60, 90)] + [health("k2", at=NOW + 30)]
+    write_batch(engine, reports[:3], sampler)
+    write_batch(engine, reports[3:], sampler)
+    with engine.connect() as connection:
+        kept = connection.execute(
+            select(schema.health_samples.c.kiosk_id, schema.health_samples.c.received_at).order_by(
+                schema.health_samples.c.id
+            )
+        ).all()
+        last_seen = connection.execute(
+            select(schema.kiosks.c.last_seen_at).where(schema.kiosks.c.kiosk_id == "k1")
+        ).scalar_one()
+    assert [(kiosk, at - NOW) for kiosk, at in kept] == [("k1", 0), ("k1", 60), ("k2", 30)]
+    assert last_seen == NOW + 90  # the current state follows every report
 
 
 def test_health_sets_the_device_problems_and_keeps_every_sample(engine: Engine) -> None:

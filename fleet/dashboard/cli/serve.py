@@ -94,6 +94,12 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--smtp-user")
     parser.add_argument("--smtp-password-file", type=Path)
     parser.add_argument("--smtp-plain", action="store_true", help="no STARTTLS (a relay on this machine)")
+    parser.add_argument(
+        "--sample-every",
+        type=float,
+        default=60.0,
+        help="seconds between two health samples kept per kiosk (60)",
+    )
     parser.add_argument("--batch-size", type=int, default=1000, help="records per transaction at most")
     parser.add_argument("--batch-delay", type=float, default=0.2, help="seconds a record waits at most")
     parser.add_argument("--access-log", action="store_true", help="log every HTTP request")
@@ -159,7 +165,13 @@ def run(args: argparse.Namespace) -> int:
     registry = CollectorRegistry()
     metrics = IngestMetrics(registry)
     registry.register(FleetCollector(engine, settings.stale_content_before))
-    writer = BatchWriter(engine, metrics, max_batch=args.batch_size, max_delay=args.batch_delay)
+    writer = BatchWriter(
+        engine,
+        metrics,
+        max_batch=args.batch_size,
+        max_delay=args.batch_delay,
+        sample_every_s=args.sample_every,
+    )
     subscriber = FleetSubscriber(address, writer, metrics, group=args.group, client_id=args.client_id)
     context = DashboardContext(
         engine=engine,

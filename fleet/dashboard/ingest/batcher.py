@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from fleet.dashboard.metrics import IngestMetrics
 from fleet.dashboard.records import HealthUpdate, Record
-from fleet.dashboard.store.writer import BatchResult, write_batch
+from fleet.dashboard.store.writer import BatchResult, HealthSampler, write_batch
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +37,14 @@ class BatchWriter:
         max_batch: int = 1000,
         max_delay: float = 0.2,
         max_pending: int = 200_000,
+        sample_every_s: float = 60.0,
     ) -> None:
         self._engine = engine
         self._metrics = metrics
         self._max_batch = max_batch
         self._max_delay = max_delay
         self._max_pending = max_pending
+        self._sampler = HealthSampler(sample_every_s)
         self._pending: deque[Record] = deque()
         self._condition = threading.Condition()
         self._first_at: float | None = None
@@ -110,7 +112,7 @@ class BatchWriter:
             while True:
                 started = time.perf_counter()
                 try:
-                    result = write_batch(self._engine, batch)
+                    result = write_batch(self._engine, batch, self._sampler)
                 except SQLAlchemyError as error:
                     # The database is down or busy: keep the batch and try again, slower each time.
                     self._metrics.write_errors.inc()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, case, not_, or_, select, tuple_, update
 
-from fleet.dashboard.records import CommandAnswer, EventRecord, HealthUpdate, Record, StateUpdate
+from fleet.dashboard.records import CommandAnswer, DeviceState, EventRecord, HealthUpdate, Record, StateUpdate
 from fleet.dashboard.status import CARD_READER, PRINTER, device_problems, encode_problems
 from fleet.dashboard.store import schema
 from fleet.dashboard.store.dialect import upsert_insert
@@ -26,8 +26,34 @@ class BatchResult:
     answered_commands: list[str] = field(default_factory=list)
 
 
-def write_batch(engine: Engine, records: Sequence[Record]) -> BatchResult:
-    """Store the records in one transaction (what makes ingestion keep up with the fleet)."""
+class HealthSampler:
+    """Keeps one health report per kiosk and `every_s` seconds in the history.
+
+    Every report still updates the kiosk's current state; the history needs no more: a fleet of
+    10,000 kiosks reporting every 30 s would otherwise add 29 million rows a day. Per process:
+    with several serve processes, a kiosk may get a sample from each.
+    """
+
+    def __init__(self, every_s: float) -> None:
+        self._every_s = every_s
+        self._last: dict[tuple[str, str], float] = {}
+
+    def keep(self, health: HealthUpdate) -> bool:
+        key = (health.site, health.kiosk_id)
+        last = self._last.get(key)
+        if last is not None and health.received_at - last < self._every_s:
+            return False
+        self._last[key] = health.received_at
+        return True
+
+
+def write_batch(
+    engine: Engine, records: Sequence[Record], sampler: HealthSampler | None = None
+) -> BatchResult:
+    """Store the records in one transaction (what makes ingestion keep up with the fleet).
+
+    Without a sampler, every health report goes into the history.
+    """
     states = [record for record in records if isinstance(record, StateUpdate)]
     healths = [record for record in records if isinstance(record, HealthUpdate)]
     events = [record for record in records if isinstance(record, EventRecord)]
@@ -35,7 +61,7 @@ def write_batch(engine: Engine, records: Sequence[Record]) -> BatchResult:
     result = BatchResult()
     with engine.begin() as connection:
         if healths:
-            _write_health(connection, healths)
+            _write_health(connection, healths, sampler)
         if states:
             _write_states(connection, states)
         if events:
@@ -46,25 +72,10 @@ def write_batch(engine: Engine, records: Sequence[Record]) -> BatchResult:
     return result
 
 
-def _write_health(connection: Connection, healths: list[HealthUpdate]) -> None:
-    connection.execute(
-        schema.health_samples.insert(),
-        [
-            {
-                "site": health.site,
-                "kiosk_id": health.kiosk_id,
-                "received_at": health.received_at,
-                "seq": health.seq,
-                "cpu_percent": health.cpu_percent,
-                "memory_percent": health.memory_percent,
-                "disk_percent": health.disk_percent,
-                "temperature_c": health.temperature_c,
-                "printer_detail": _detail(health, PRINTER),
-                "reader_detail": _detail(health, CARD_READER),
-            }
-            for health in healths
-        ],
-    )
+def _write_health(connection: Connection, healths: list[HealthUpdate], sampler: HealthSampler | None) -> None:
+    samples = [health for health in healths if sampler is None or sampler.keep(health)]
+    if samples:
+        _write_samples(connection, samples)
     # One row per kiosk: a batch may hold several health messages of one kiosk, and PostgreSQL
     # refuses to update a row twice in one statement.
     latest = {(health.site, health.kiosk_id): health for health in healths}
@@ -82,6 +93,27 @@ def _write_health(connection: Connection, healths: list[HealthUpdate]) -> None:
     updated["changed_at"] = case((changed, excluded.last_seen_at), else_=kiosks.c.changed_at)
     statement = insert.on_conflict_do_update(index_elements=[kiosks.c.site, kiosks.c.kiosk_id], set_=updated)
     connection.execute(statement, [_health_row(health) for health in latest.values()])
+
+
+def _write_samples(connection: Connection, samples: list[HealthUpdate]) -> None:
+    connection.execute(
+        schema.health_samples.insert(),
+        [
+            {
+                "site": health.site,
+                "kiosk_id": health.kiosk_id,
+                "received_at": health.received_at,
+                "seq": health.seq,
+                "cpu_percent": health.cpu_percent,
+                "memory_percent": health.memory_percent,
+                "disk_percent": health.disk_percent,
+                "temperature_c": health.temperature_c,
+                "printer_detail": _detail(health, PRINTER),
+                "reader_detail": _detail(health, CARD_READER),
+            }
+            for health in samples
+        ],
+    )
 
 
 def _detail(health: HealthUpdate, name: str) -> str:
@@ -117,9 +149,14 @@ def _health_row(health: HealthUpdate) -> dict[str, Any]:
         "reader_present": reader.present if reader else None,
         "reader_ready": reader.ready if reader else None,
         "reader_detail": reader.detail if reader else "",
-        "devices": json.dumps([asdict(device) for device in health.devices]),
+        "devices": json.dumps([_device_json(device) for device in health.devices]),
         "problems": encode_problems(device_problems(health.devices)),
     }
+
+
+def _device_json(device: DeviceState) -> dict[str, Any]:
+    # Written out rather than dataclasses.asdict, which deep-copies: this runs for every message.
+    return {"name": device.name, "present": device.present, "ready": device.ready, "detail": device.detail}
 
 
 def _write_states(connection: Connection, states: list[StateUpdate]) -> None:

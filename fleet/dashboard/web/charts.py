@@ -57,6 +57,11 @@ def line_chart(
             colour, dash = _STYLES[index % len(_STYLES)]
             dashes = f' stroke-dasharray="{dash}"' if dash else ""
             for run in _runs(one.points):
+                if len(run) == 1:
+                    # A lone measure (the kiosk just started, or a gap on each side): a dot.
+                    x, y = point(*run[0]).split(",")
+                    parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}"/>')
+                    continue
                 coordinates = " ".join(point(t, value) for t, value in run)
                 parts.append(f'<polyline points="{coordinates}" fill="none" stroke="{colour}"')
                 parts.append(f' stroke-width="2"{dashes}/>')

@@ -75,6 +75,7 @@
       item.dataset.request = help.request_id;
       item.textContent = `Borne ${help.kiosk_id} : ${help.procedure || "démarche non précisée"}, prise en charge par ${help.acknowledged_by} à ${help.acknowledged}`;
       doneList.prepend(item);
+      document.getElementById("no-done").hidden = true;
     }
     refreshSummary();
   }

@@ -1,0 +1,375 @@
+"""Dashboard benchmark: ingestion against `mosquitto_sub`, death to "lost", the fleet page with 10,000 kiosks.
+
+Run: ``.venv/bin/python benchmarks/bench_dashboard.py [--messages 100000] [--kiosks 10000]``
+
+Everything runs on this machine: a private Mosquitto on a free local port, `kiosk-fleet serve`
+(SQLite) in its own process, `mosquitto_sub` (C) and headless Chromium.
+
+1. Ingestion. Both consumers subscribe (serve on the shared subscription) and are frozen
+   (SIGSTOP) while N health reports (QoS 0, spread over --kiosks kiosks) are published: the
+   broker queues the stream for each. Then both are woken at once (SIGCONT) and drain the same
+   stream side by side; each rate runs from the wake-up to the last message, for serve the last
+   one *committed to the database* (an event sent after the reports marks the end). Publishing
+   first keeps the publisher off the CPU while the consumers run: the figures are the
+   consumers' own. Serve keeps one health sample per kiosk and minute in the history
+   (--sample-every) and updates every kiosk's current state with every report.
+2. Death to "lost": an agent (`kiosk-fleet simulate`, keepalive 5 s, no will delay) is killed
+   (SIGKILL: the system closes its socket) or frozen (SIGSTOP: the network goes silent, the
+   broker waits 1.5 keepalives); the time until the fleet page, open in Chromium, says
+   "Hors ligne" for it.
+3. The fleet page with 10,000 kiosks in the store: the server's time for GET /flotte (the
+   counts and the first 100 rows, most urgent first) and Chromium's time to the load event.
+
+No assertions: figures (the goals are in the issue: at least 80 % of mosquitto_sub and 10,000
+health messages per second on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from sqlalchemy import func, select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fleet import protocol  # noqa: E402
+from fleet.dashboard.records import DeviceState, HealthUpdate, StateUpdate  # noqa: E402
+from fleet.dashboard.store import schema  # noqa: E402
+from fleet.dashboard.store.database import open_database  # noqa: E402
+from fleet.dashboard.store.writer import write_batch  # noqa: E402
+
+from support.dashboard import ServeProcess, add_user, create_token, free_port, wait_until  # noqa: E402
+
+#: The ids of the events published after the health reports.
+MARKERS = [f"{number:032x}" for number in range(1, 21)]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class QueueingBroker:
+    """Mosquitto that keeps every message for offline persistent sessions, QoS 0 included."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        config = directory / "mosquitto.conf"
+        config.write_text(
+            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+            "max_queued_messages 0\nmax_queued_bytes 0\nqueue_qos0_messages true\n"
+            f"user {os.environ.get('USER') or 'root'}\n"
+        )
+        self._process = subprocess.Popen(
+            ["mosquitto", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_until(self._accepts, 10, what="mosquitto")
+
+    @property
+    def url(self) -> str:
+        return f"mqtt://127.0.0.1:{self.port}"
+
+    def _accepts(self) -> bool:
+        import socket
+
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+            return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.wait(10)
+
+
+def health_payload(seq: int) -> bytes:
+    return protocol.encode(
+        protocol.HealthPayload(
+            seq=seq,
+            at=dt.datetime.now(dt.UTC),
+            app_version="0.1.0",
+            uptime_s=3600.0,
+            screen="home",
+            speech="ready",
+            content_version="2026.09",
+            devices=(
+                {"device": "printer", "present": True, "ready": True, "detail": "ok"},
+                {"device": "card_reader", "present": True, "ready": True, "detail": "ok"},
+            ),
+            system={
+                "cpu_percent": 12.0,
+                "memory_percent": 40.0,
+                "disk_percent": 20.0,
+                "boot_uptime_s": 7200.0,
+            },
+        )
+    )
+
+
+def publish(broker: QueueingBroker, count: int, kiosks: int) -> None:
+    payloads = [health_payload(seq) for seq in range(100)]
+    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client.max_queued_messages_set(0)
+    client.connect("127.0.0.1", broker.port)
+    client.loop_start()
+    last = None
+    for number in range(count):
+        kiosk = number % kiosks
+        topic = protocol.health_topic(f"site-{kiosk % 100:03d}", f"kiosk-{kiosk:05d}")
+        last = client.publish(topic, payloads[number % 100], qos=0)
+    # The end markers: events after the reports. A serve process handles its messages in order,
+    # and the shared subscription hands the markers round: once they are all in the database,
+    # every report before them is too.
+    for marker_id in MARKERS:
+        marker = protocol.SessionStatistics(
+            id=marker_id, duration_s=1.0, outcome=protocol.SessionOutcome.COMPLETED, language="fr"
+        )
+        last = client.publish(protocol.event_topic("site-000", "kiosk-00000"), protocol.encode(marker), qos=1)
+    last.wait_for_publish(120)
+    client.disconnect()
+    client.loop_stop()
+
+
+class SubCounter:
+    """`mosquitto_sub` counting the lines it prints, with the time of the last one."""
+
+    def __init__(self, broker: QueueingBroker) -> None:
+        command = ["mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p", str(broker.port)]
+        self._process = subprocess.Popen(
+            [*command, "-t", "kiosk/v1/+/+/health"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        self.count = 0
+        self.last = 0.0
+        threading.Thread(target=self._read, daemon=True).start()
+        time.sleep(0.5)  # mosquitto_sub says nothing when it has subscribed
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def _read(self) -> None:
+        assert self._process.stdout is not None
+        for _line in self._process.stdout:
+            self.count += 1
+            self.last = time.perf_counter()
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.wait(5)
+
+
+def ingest(directory: Path, count: int, kiosks: int, processes: int) -> None:
+    size = len(health_payload(1))
+    print(f"\n1. ingestion: {count} health reports (QoS 0, {size} B) for {kiosks} kiosks, {processes} serve")
+    broker = QueueingBroker(directory)
+    database = f"sqlite:///{directory / f'ingest-{processes}.sqlite3'}"
+    add_user(database, "admin", "admin")
+    token = create_token(database, "admin")
+    # The monitor at its production pace; progress read from the database, not /metrics (whose
+    # fleet gauges read every kiosk: polled fast, they would slow down what they measure).
+    serves = [
+        ServeProcess(
+            broker.url, database, directory / f"serve-{number}.log", extra=("--monitor-interval", "2")
+        )
+        for number in range(processes)
+    ]
+    for serve in serves:
+        serve.start()
+    engine = open_database(database)
+    sub = SubCounter(broker)
+    pids = [serve.process.pid for serve in serves if serve.process is not None] + [sub.pid]
+    try:
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        started = time.perf_counter()
+        publish(broker, count, kiosks)
+        print(
+            f"   published at {count / (time.perf_counter() - started):,.0f} msg/s (Python, while both slept)"
+        )
+        woken = time.perf_counter()
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+        events = schema.events
+        marked = 0
+        deadline = time.monotonic() + 600
+        while marked < len(MARKERS) and time.monotonic() < deadline:
+            with engine.connect() as connection:
+                marked = connection.execute(
+                    select(func.count()).where(events.c.event_id.in_(MARKERS))
+                ).scalar_one()
+            time.sleep(0.02)
+        last = time.perf_counter()
+        stored = sum(serve.metric(token, "fleet_ingest_stored_total") for serve in serves) - len(MARKERS)
+        wait_until(lambda: sub.count >= count, 60, what="mosquitto_sub")
+        dropped = sum(
+            serve.metric(token, "fleet_ingest_dropped_total", {"reason": reason})
+            for reason in ("malformed", "oversized", "overflow", "error")
+            for serve in serves
+        )
+        sub_rate = sub.count / (sub.last - woken)
+        serve_rate = stored / (last - woken)
+        print(f"   mosquitto_sub (C)          {sub_rate:>9,.0f} msg/s  ({sub.count} received)")
+        outcome = f"({stored:.0f} stored, {dropped:.0f} dropped)"
+        print(f"   kiosk-fleet serve, stored  {serve_rate:>9,.0f} msg/s  {outcome}")
+        print(f"   serve / mosquitto_sub      {serve_rate / sub_rate:>9.0%}")
+        batches = sum(serve.metric(token, "fleet_ingest_batch_seconds_count") for serve in serves)
+        batch_time = sum(serve.metric(token, "fleet_ingest_batch_seconds_sum") for serve in serves) / max(
+            batches, 1
+        )
+        per_batch = stored / max(batches, 1)
+        print(f"   {batches:.0f} transactions of {per_batch:.0f} records, {batch_time * 1000:.0f} ms each")
+    finally:
+        sub.stop()
+        for serve in serves:
+            serve.stop()
+        broker.stop()
+        engine.dispose()
+
+
+def api_total(serve: ServeProcess, token: str) -> int:
+    response = httpx.get(f"{serve.url}/api/kiosks", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    return int(response.json()["total"])
+
+
+def death_to_lost(directory: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    print("\n2. death to 'lost' on the fleet page (keepalive 5 s, will delay 0)")
+    broker = QueueingBroker(directory)
+    database = f"sqlite:///{directory / 'death.sqlite3'}"
+    add_user(database, "admin", "admin")
+    token = create_token(database, "admin")
+    serve = ServeProcess(broker.url, database, directory / "serve-death.log").start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"{serve.url}/connexion")
+            page.fill("#name", "admin")
+            page.fill("#password", "correct horse battery staple")
+            page.keyboard.press("Enter")
+            page.wait_for_url(f"{serve.url}/flotte")
+            for how, sig in (
+                ("SIGKILL (process dies)", signal.SIGKILL),
+                ("SIGSTOP (network silent)", signal.SIGSTOP),
+            ):
+                options = ["--kiosks", "1", "--interval", "1", "--keepalive", "5", "--will-delay", "0"]
+                agent = subprocess.Popen(
+                    [sys.executable, "-m", "fleet.cli", "simulate", "--broker", broker.url, *options],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                wait_until(lambda: api_total(serve, token) == 1, 30, what="the kiosk in the store")
+                page.reload()
+                page.wait_for_function(
+                    "() => document.querySelector('tr[data-kiosk=\"site-001/kiosk-00001\"]')"
+                    ".textContent.includes('En service')",
+                    timeout=30_000,
+                )
+                killed = time.perf_counter()
+                agent.send_signal(sig)
+                page.wait_for_function(
+                    "() => document.querySelector('tr[data-kiosk=\"site-001/kiosk-00001\"]')"
+                    ".textContent.includes('Hors ligne')",
+                    timeout=60_000,
+                )
+                print(f"   {how:<26} {time.perf_counter() - killed:5.1f} s")
+                agent.kill()
+                agent.wait(10)
+            browser.close()
+    finally:
+        serve.stop()
+        broker.stop()
+
+
+def fleet_page(directory: Path, kiosks: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    print(f"\n3. the fleet page with {kiosks} kiosks")
+    database = f"sqlite:///{directory / 'page.sqlite3'}"
+    engine = open_database(database)
+    now = time.time()
+    devices = (DeviceState("printer", True, True, "ok"), DeviceState("card_reader", True, True, "ok"))
+    paper_out = (
+        DeviceState("printer", True, False, "paper_out"),
+        DeviceState("card_reader", True, True, "ok"),
+    )
+    records: list[object] = []
+    for number in range(kiosks):
+        site, kiosk = f"site-{number % 250:03d}", f"kiosk-{number:05d}"
+        state = "lost" if number % 97 == 0 else "ready"
+        records.append(StateUpdate(site, kiosk, state, 1, now))
+        records.append(
+            HealthUpdate(
+                site, kiosk, now, 1, app_version="0.1.0", devices=paper_out if number % 31 == 0 else devices
+            )
+        )
+    write_batch(engine, records)  # type: ignore[arg-type]
+    engine.dispose()
+    add_user(database, "admin", "admin")
+    token = create_token(database, "admin")
+    broker = QueueingBroker(directory)
+    serve = ServeProcess(broker.url, database, directory / "serve-page.log").start()
+    try:
+        headers = {"Authorization": f"Bearer {token}"}
+        for path in ("/flotte", "/flotte?status=problem", "/api/kiosks?page_size=1000"):
+            times = []
+            for _ in range(10):
+                started = time.perf_counter()
+                httpx.get(f"{serve.url}{path}", headers=headers, timeout=30).raise_for_status()
+                times.append(time.perf_counter() - started)
+            median, slowest = statistics.median(times) * 1000, max(times) * 1000
+            print(f"   GET {path:<28} median {median:6.0f} ms   max {slowest:6.0f} ms")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.set_extra_http_headers(headers)
+            loads = []
+            for _ in range(5):
+                started = time.perf_counter()
+                page.goto(f"{serve.url}/flotte", wait_until="load")
+                loads.append(time.perf_counter() - started)
+            print(f"   Chromium: /flotte to the load event, median {statistics.median(loads) * 1000:.0f} ms")
+            browser.close()
+    finally:
+        serve.stop()
+        broker.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--kiosks", type=int, default=10_000)
+    arguments = parser.parse_args()
+    directory = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
+    try:
+        for processes in (1, 2):
+            ingest(directory, arguments.messages, arguments.kiosks, processes)
+        death_to_lost(directory)
+        fleet_page(directory, arguments.kiosks)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
