@@ -104,7 +104,8 @@ def dashboard(broker: Broker, tmp_path_factory: pytest.TempPathFactory) -> Itera
     database = f"sqlite:///{directory / 'dashboard.sqlite3'}"
     add_user(database, "alice", "admin")
     add_user(database, "marc", "mediator", site=SITE)
-    serve = ServeProcess(broker.url, database, directory / "serve.log").start()
+    # A health sample a second: the kiosk page's chart has a line within the tests' seconds.
+    serve = ServeProcess(broker.url, database, directory / "serve.log", extra=("--sample-every", "1")).start()
     _seed_fleet(broker)
     yield serve
     serve.stop()

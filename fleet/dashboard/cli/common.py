@@ -8,6 +8,7 @@ the `dashboard` extra.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,10 @@ def open_or_explain(url: str | None) -> Engine | None:
     """The migrated database, or None after saying on stderr why it cannot be opened."""
     from fleet.dashboard.store.database import DatabaseError, open_database
 
+    # Alembic says at INFO each plugin it loads and each migration context: debugging detail.
+    alembic = logging.getLogger("alembic")
+    if alembic.getEffectiveLevel() > logging.DEBUG:
+        alembic.setLevel(logging.WARNING)
     try:
         return open_database(url)
     except DatabaseError as error:

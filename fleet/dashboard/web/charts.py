@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -33,8 +33,12 @@ def line_chart(
     y_unit: str = "%",
     width: int = 720,
     height: int = 240,
+    time_label: Callable[[float], str] | None = None,
 ) -> Markup:
-    """A line chart over time (x in seconds); missing values break the line."""
+    """A line chart over time (x in seconds); missing values break the line.
+
+    `time_label` writes the first and last times under the axis.
+    """
     left, right, top, bottom = 48, 12, 12, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     times = [t for one in series for t, value in one.points if value is not None]
@@ -53,6 +57,14 @@ def line_chart(
             y = top + plot_h * (1 - min(value, y_max) / y_max)
             return f"{x:.1f},{y:.1f}"
 
+        if time_label is not None:
+            baseline = top + plot_h + 18
+            parts.append(
+                f'<text x="{left}" y="{baseline}" text-anchor="start">{escape(time_label(start))}</text>'
+            )
+            parts.append(
+                f'<text x="{left + plot_w}" y="{baseline}" text-anchor="end">{escape(time_label(end))}</text>'
+            )
         for index, one in enumerate(series):
             colour, dash = _STYLES[index % len(_STYLES)]
             dashes = f' stroke-dasharray="{dash}"' if dash else ""

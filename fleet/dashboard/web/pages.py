@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from fleet.dashboard.web.auth import (
 from fleet.dashboard.web.charts import Series, bar_chart, legend, line_chart
 from fleet.dashboard.web.context import DashboardContext
 
+logger = logging.getLogger(__name__)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.globals.update(
     STATUS_LABEL=STATUS_LABEL,
@@ -126,6 +128,8 @@ async def login(request: Request) -> Response:
     user = await run_in_threadpool(check_password, context.engine, name, password)
     if user is None:
         throttle.failed(*keys)
+        # Who tried and from where, for the person who watches the logs; never the password.
+        logger.warning("failed login for %r from %s", name, address)
         return await login_form(request, "Nom ou mot de passe incorrect.", 400)
     throttle.succeeded(*keys)
     session_cookie, _ = await run_in_threadpool(
@@ -253,6 +257,7 @@ async def kiosk(request: Request) -> Response:
         title=f"Santé de la borne {kiosk_id} ({site}) sur {hours:.0f} heures",
         description="Utilisation du processeur, de la mémoire et du disque, en pourcentage. "
         "Les valeurs sont aussi dans le tableau qui suit.",
+        time_label=labels.local_time,
     )
     highlighted = request.query_params.get("commande")
     return render(
