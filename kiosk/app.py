@@ -37,6 +37,7 @@ from kiosk.journey.context import SessionEnd  # noqa: E402
 from kiosk.journey.journey import Journey, Presentation, Services  # noqa: E402
 from kiosk.journey.mediator import Device, DeviceState, DeviceStatus  # noqa: E402
 from kiosk.journey.voice import CHOICE_PAUSE_MS  # noqa: E402
+from kiosk.session import SessionReport  # noqa: E402
 from kiosk.supervision import CrashRecord, ServiceNotifier, fingerprint, state_directory  # noqa: E402
 from kiosk.viewmodels import Action, Said  # noqa: E402
 from screens.root import KioskRoot  # noqa: E402
@@ -120,6 +121,8 @@ class Kiosk:
         self.printer = printer
         self.card_reader = card_reader
         self.fleet: FleetLink | None = None
+        #: A session ended: the screens it showed are emptied after the next drawing.
+        self._forget_screens = False
         self.jobs = BackgroundJobs()
         self.style = Style()
         self.style.fit(Window.width, Window.height, 1.0)
@@ -151,7 +154,7 @@ class Kiosk:
             devices=self.health,
             quit=on_quit,
             choice_pause_ms=choice_pause_ms,
-            session_ended=self.fleet.session_ended if self.fleet else lambda _report: None,
+            session_ended=self._session_ended,
         )
         self.journey = Journey(config, self.content, services, on_present=self.present)
         # The speech worker reports a failure on its own thread: hand it to the UI thread.
@@ -202,6 +205,12 @@ class Kiosk:
             DeviceStatus(Device.FLEET, *self._fleet_status()),
         ]
 
+    def _session_ended(self, report: SessionReport) -> None:
+        if self.fleet is not None:
+            self.fleet.session_ended(report)
+        # The journey draws its welcome screen next; then the other screens are emptied.
+        self._forget_screens = True
+
     def _fleet_status(self) -> tuple[DeviceState, str]:
         if self.fleet is None:
             return DeviceState.OFF, ""
@@ -227,6 +236,9 @@ class Kiosk:
             show_focus=presentation.show_focus,
             animate=presentation.animate,
         )
+        if self._forget_screens:
+            self._forget_screens = False
+            self.root.forget_screens()
 
     def dispatch(self, action: Action, touched: bool) -> None:
         self.journey.dispatch(action, touched)

@@ -12,6 +12,7 @@ from kivy.core.image import Image as CoreImage
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 from PIL import Image as PILImage
@@ -128,6 +129,22 @@ class PageScreen(Screen):
         self._keep_top()
         self.ids.pager.set_labels(*page.pager)
         self.ids.pager.update()
+
+    def forget(self) -> None:
+        """Empty this screen: off screen, it keeps nothing of the page it last showed (a name or
+        a face read from a card), its pooled widgets included."""
+        self.title = self.progress = self.note = self.entry = self.preview = self.qr_caption = ""
+        self.qr = self.image = None
+        pooled = [widget for pool in self._pools.values() for widget in pool]
+        for widget in pooled:
+            widget.text = ""
+        # Kivy's core label keeps the lines it last laid out even when its text becomes empty:
+        # laying out a blank now replaces them (in pooled widgets off the screen too).
+        for root in (self, *pooled):
+            for label in root.walk(restrict=True):
+                if isinstance(label, Label):
+                    label.text = " "
+                    label.texture_update()
 
     def _fit_rows(self, *_args: Any) -> None:
         """The rows of small buttons: none wider than its row."""

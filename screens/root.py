@@ -106,6 +106,13 @@ class KioskRoot(FloatLayout):
         ids = [widget.action_id for widget in self.focusables()]
         self.set_focus(ids.index(kept) if kept in ids else self.focus_index)
 
+    def forget_screens(self) -> None:
+        """Empty every screen but the one shown (at the end of a session): the screens are kept
+        for the next pages, and none of them keeps what a citizen saw."""
+        for name, screen in self._screens.items():
+            if name != self.manager.current:
+                screen.forget()
+
     def _fit_bar(self, *_args: Any) -> None:
         """The bar is as tall as its tallest button (two lines of words at large text sizes)."""
         self.ids.bar.height = max(button.needed for button in self.bar) + 2 * self.style.spacing

@@ -30,8 +30,9 @@ The needles are derived from the simulator's demo document at run time, and find
 instead of quoting them, so that neither this module nor a kept test report is mistaken for a
 leak. The audit can fail: with ``Session.wipe`` made a no-op the main test fails outright (the
 session's identity document is found); ``test_the_audit_finds_*`` keep that check and plant a
-leak in each place searched. The main test is an expected failure (strict) for the one leak it
-found, described in ``KNOWN_LEAK``; any other finding fails it.
+leak in each place searched. It found one leak, now fixed: the screens kept for the next pages
+(``KioskRoot._screens``) held the last identity page's names, birth date and face, down to
+Kivy's core label's laid-out lines; ``KioskRoot.forget_screens`` empties them at a session's end.
 """
 
 from __future__ import annotations
@@ -625,45 +626,21 @@ def assert_audit_looked(audited: AuditedKiosk) -> None:
 # -- the audit ------------------------------------------------------------------------------------
 
 
-class KeptByTheScreens(AssertionError):
-    """The known leak: a screen of the kiosk still shows, off screen, what was read."""
-
-
-#: Where the known leak keeps the data: the screen of each page kind, kept for the next page.
-SCREEN_CACHE = "kiosk.root<KioskRoot>._screens["
-
-KNOWN_LEAK = (
-    "screens/root.py (KioskRoot.show_page) keeps one PageScreen per page kind in _screens, and a "
-    "PageScreen (screens/page.py, show/_widgets) keeps its pooled line widgets' texts until that "
-    "kind of page is shown again: after the session ends, the identity_result screen still holds "
-    "'<given names> <surname>' and 'Né ou née le <birth date>', and its image property the face's "
-    "texture; Session.wipe and the flows' forget() cannot reach them"
-)
-
-
-def only_the_known_leak(findings: list[str]) -> list[str]:
-    """Fail on what memory keeps outside the known leak; return the known leak's findings."""
-    expect_none([finding for finding in findings if SCREEN_CACHE not in finding])
-    return findings
-
-
-@pytest.mark.xfail(strict=True, raises=KeptByTheScreens, reason=KNOWN_LEAK)
 def test_no_trace_of_the_citizen_after_a_finished_session_then_a_timed_out_one(
     audited: AuditedKiosk,
 ) -> None:
     finished_session(audited)
     wait_for_session_events(audited.traffic, 1)
     expect_none(written_or_sent(audited))
-    kept = only_the_known_leak(kept_in_memory(audited))
+    expect_none(kept_in_memory(audited))
     idle_session(audited)
     wait_for_session_events(audited.traffic, 2)
     expect_none(written_or_sent(audited))
-    kept += only_the_known_leak(kept_in_memory(audited))
+    expect_none(kept_in_memory(audited))
     assert_audit_looked(audited)
     (finished, timed_out) = session_events(audited.traffic)
     assert finished["outcome"] == "completed" and finished["help_asked"] is True
     assert timed_out["language"] == "en" and "card_read" in timed_out["accessibility"]
-    expect_none(kept, KeptByTheScreens)
 
 
 # -- the audit can fail -----------------------------------------------------------------------
