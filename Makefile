@@ -17,7 +17,7 @@ run: system-deps $(VENV)/.installed
 	$(VENV)/bin/kiosk run --demo
 
 test: system-deps $(VENV)/.installed
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n auto --dist loadfile
 
 benchmark: system-deps $(VENV)/.installed
 	$(VENV)/bin/python benchmarks/run_all.py
