@@ -693,9 +693,9 @@ class Run:
         sample = f"{type(error).__name__} at {Path(where.filename).name}:{where.lineno}: {str(error)[:300]}"
         if sample not in self.figures.crash_samples and len(self.figures.crash_samples) < CRASH_SAMPLES:
             self.figures.crash_samples.append(sample)
-        self.close_kiosk()
 
     def session(self, index: int) -> None:
+        crashed = False
         try:
             citizen = self.citizen or self.open_kiosk()
             citizen.actions = 0
@@ -711,6 +711,10 @@ class Run:
                 self.close_kiosk()
         except Exception as error:  # noqa: BLE001 - a crash is counted, the kiosk started again
             self.crashed(error)
+            crashed = True
+        if crashed:
+            # Out of the except block: the error, and its traceback's frames, are gone by now.
+            self.close_kiosk()
 
 
 def forget_records(pilot: KioskPilot) -> None:
