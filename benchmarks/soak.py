@@ -116,7 +116,10 @@ class Figures:
     leaked_trees: int = 0
 
     @property
-    def growth_mb(self) -> float:
+    def growth_mb(self) -> float | None:
+        """RSS growth from 10 % of the run to its end; None when stopped before 10 %."""
+        if not self.rss_at_10_percent_mb:
+            return None
         return self.rss_at_end_mb - self.rss_at_10_percent_mb
 
     def goals(self) -> dict[str, bool]:
@@ -124,7 +127,7 @@ class Figures:
             "sessions": self.sessions >= GOAL_SESSIONS,
             "crashes": self.crashes == 0,
             "events lost": self.events_lost == 0,
-            "memory growth": self.growth_mb < GOAL_GROWTH_MB,
+            "memory growth": self.growth_mb is not None and self.growth_mb < GOAL_GROWTH_MB,
             "tap p99": self.tap_p99_ms < GOAL_P99_MS,
         }
 
@@ -818,8 +821,11 @@ def report(figures: Figures) -> str:
     met = {name: "ok" if good else "MISSED" for name, good in figures.goals().items()}
     minutes = figures.seconds / 60
     latency = f"{figures.tap_p50_ms:.0f} / {figures.tap_p99_ms:.0f} / {figures.tap_max_ms:.0f} ms"
+    growth = figures.growth_mb
     memory = (
-        f"{figures.growth_mb:+.1f} MB ({figures.rss_at_10_percent_mb:.0f} to {figures.rss_at_end_mb:.0f})"
+        f"{growth:+.1f} MB ({figures.rss_at_10_percent_mb:.0f} to {figures.rss_at_end_mb:.0f})"
+        if growth is not None
+        else "not measured (stopped early)"
     )
     events = f"{figures.events_lost} (sent {figures.events_sent}, received {figures.events_received})"
     rows = [
