@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import heapq
 import json
 import logging
 import os
@@ -54,6 +55,8 @@ SPEECH_KILL_EVERY = 250
 DRAIN_SECONDS = 60.0
 #: The window: the portrait totem of a kiosk (Xvfb renders in software: a smaller window is faster).
 PORTRAIT = (1080, 1920)
+#: The slowest taps named in the report.
+SLOWEST_KEPT = 8
 #: Distinct crash descriptions kept for the report.
 CRASH_SAMPLES = 20
 
@@ -87,6 +90,25 @@ class LatencyHistogram:
         return self.max_ms
 
 
+class SlowestTaps:
+    """The few slowest taps and keys, named (a small heap: memory stays flat)."""
+
+    def __init__(self, keep: int = SLOWEST_KEPT) -> None:
+        self.keep = keep
+        self._heap: list[tuple[float, str]] = []
+
+    def add(self, milliseconds: float, action: str) -> None:
+        if len(self._heap) < self.keep:
+            heapq.heappush(self._heap, (milliseconds, action))
+        elif milliseconds > self._heap[0][0]:
+            heapq.heapreplace(self._heap, (milliseconds, action))
+
+    def named(self) -> list[str]:
+        return [
+            f"{milliseconds:.0f} ms {action}" for milliseconds, action in sorted(self._heap, reverse=True)
+        ]
+
+
 @dataclass
 class Figures:
     """What a soak run measured (``goals()`` says which goals it met)."""
@@ -109,11 +131,16 @@ class Figures:
     tap_p99_ms: float = 0.0
     tap_max_ms: float = 0.0
     ui_tap_p99_ms: float = 0.0
+    #: From a finger's release to the end of the next frame (what the tap did, first drawn).
+    first_frame_p50_ms: float = 0.0
+    first_frame_p99_ms: float = 0.0
     faults: dict[str, int] = field(default_factory=dict)
     #: The kiosk was started again on purpose (after its speech engine was killed).
     restarts: int = 0
     #: Widget trees not freed when a kiosk was closed (KioskPilot.leaked).
     leaked_trees: int = 0
+    #: The slowest taps and keys: "1204 ms start on home".
+    slowest_taps: list[str] = field(default_factory=list)
 
     @property
     def growth_mb(self) -> float | None:
@@ -216,7 +243,8 @@ class Citizen:
     """Drives sessions with taps and keys on what is visible, timing each until settled, and
     counting the sessions it sees start and end (each end must reach the fleet as an event).
 
-    One citizen per kiosk: it times every touch the pilot makes (pager presses included).
+    One citizen per kiosk: it times every touch the pilot makes (pager presses included), in
+    place of the pilot's own ``touch``.
     """
 
     def __init__(self, pilot: KioskPilot, rng: random.Random, run: Run) -> None:
@@ -225,19 +253,34 @@ class Citizen:
         self.run = run
         self.actions = 0
         self._device_tap = False
+        #: What the touch being timed is for (the slowest are named in the report).
+        self._action = ""
         self._active = pilot.journey.session.active
-        touch = pilot.touch
+        pilot.touch = self.touch  # type: ignore[method-assign]
 
-        def timed_touch(x: float, y: float, hold: float = 0.0) -> None:
-            started = time.perf_counter()
-            touch(x, y, hold)
-            self._record(started)
+    def touch(self, x: float, y: float, hold: float = 0.0) -> None:
+        """KioskPilot.touch, timed: from the finger down to the app settled, and from its release
+        to the end of the first frame after it (the pilot's few steps, with one frame drawn
+        before settling)."""
+        from kivy.tests.common import UnitTestTouch
 
-        pilot.touch = timed_touch  # type: ignore[method-assign]
+        started = time.perf_counter()
+        finger = UnitTestTouch(x, y)
+        finger.touch_down()
+        self.pilot._frame()
+        if hold:
+            self.pilot.wait(hold)
+        released = time.perf_counter()  # the finger leaves: the kiosk reacts from here
+        finger.touch_up()
+        self.pilot._frame()  # the first frame after the release, drawn and swapped
+        self.run.first_frame.add((time.perf_counter() - released) * 1000)
+        self.pilot.settle()
+        self._record(started)
 
     def _record(self, started: float) -> None:
         milliseconds = (time.perf_counter() - started) * 1000
         self.run.latency.add(milliseconds)
+        self.run.slowest.add(milliseconds, self._action)
         if not self._device_tap:
             self.run.ui_latency.add(milliseconds)
         self.actions += 1
@@ -266,12 +309,14 @@ class Citizen:
 
     def tap(self, target: str) -> None:
         self._device_tap = target in DEVICE_TAPS
+        self._action = f"{target} on {self.screen}"
         try:
             self.pilot.tap(target)
         finally:
             self._device_tap = False
 
     def key(self, name: str) -> None:
+        self._action = f"key {name} on {self.screen}"
         started = time.perf_counter()
         self.pilot.key(name)
         self._record(started)
@@ -670,6 +715,8 @@ class Run:
     sent: SentEvents
     latency: LatencyHistogram = field(default_factory=LatencyHistogram)
     ui_latency: LatencyHistogram = field(default_factory=LatencyHistogram)
+    first_frame: LatencyHistogram = field(default_factory=LatencyHistogram)
+    slowest: SlowestTaps = field(default_factory=SlowestTaps)
     figures: Figures = field(default_factory=Figures)
     size: tuple[int, int] = PORTRAIT
     pilot: KioskPilot | None = None
@@ -810,7 +857,10 @@ def finish(run: Run, received: set[str], seconds: float) -> None:
     figures.tap_p99_ms = run.latency.percentile(0.99)
     figures.tap_max_ms = run.latency.max_ms
     figures.ui_tap_p99_ms = run.ui_latency.percentile(0.99)
+    figures.first_frame_p50_ms = run.first_frame.percentile(0.50)
+    figures.first_frame_p99_ms = run.first_frame.percentile(0.99)
     figures.faults = dict(run.faults.counts)
+    figures.slowest_taps = run.slowest.named()
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -839,6 +889,11 @@ def report(figures: Figures) -> str:
             f"{figures.ui_tap_p99_ms:.0f} ms",
             "(taps not waiting for reader or printer)",
         ),
+        (
+            "  first frame p50/p99",
+            f"{figures.first_frame_p50_ms:.0f} / {figures.first_frame_p99_ms:.0f} ms",
+            "(release to the first frame drawn after it)",
+        ),
     ]
     lines = [
         f"Soak: {figures.sessions} sessions (seed {figures.seed}) in {minutes:.1f} min "
@@ -850,6 +905,7 @@ def report(figures: Figures) -> str:
         "faults injected: " + ", ".join(f"{name} {count}" for name, count in sorted(figures.faults.items())),
         f"kiosk restarts after the speech engine was killed: {figures.restarts}; "
         f"widget trees not freed: {figures.leaked_trees}",
+        "slowest: " + "; ".join(figures.slowest_taps),
         *(f"crash: {sample}" for sample in figures.crash_samples),
     ]
     return "\n".join(lines)
