@@ -55,6 +55,8 @@ SPEECH_KILL_EVERY = 250
 DRAIN_SECONDS = 60.0
 #: The window: the portrait totem of a kiosk (Xvfb renders in software: a smaller window is faster).
 PORTRAIT = (1080, 1920)
+#: The keys of a keypad walk; Down, the way through a screen, comes more often.
+RANDOM_KEYS = ["down"] * 3 + ["up", "enter", "enter", "back", "left", "right", "volume_up", "volume_down"]
 #: The slowest taps named in the report.
 SLOWEST_KEPT = 8
 #: Distinct crash descriptions kept for the report.
@@ -537,23 +539,10 @@ def browsing_session(citizen: Citizen, faults: Faults) -> None:
 def keypad_session(citizen: Citizen, _faults: Faults) -> None:
     """Speech on with the help key, then keys at random, then walks away."""
     citizen.key("help")
-    keys = [
-        "down",
-        "down",
-        "down",
-        "up",
-        "enter",
-        "enter",
-        "back",
-        "left",
-        "right",
-        "volume_up",
-        "volume_down",
-    ]
     for _ in range(citizen.rng.randint(5, 20)):
         if citizen.screen.startswith("identity_can"):
             break  # the CAN pad wants digits a random walk will not type
-        citizen.key(citizen.pick(keys))
+        citizen.key(citizen.pick(RANDOM_KEYS))
 
 
 def help_session(citizen: Citizen, faults: Faults) -> None:
