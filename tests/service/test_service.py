@@ -34,6 +34,7 @@ def site(tmp_path: Path, broker: Broker) -> Path:
         'content_directory = "procedures"', f'content_directory = "{DEMO_CONFIG.parent}/procedures"'
     )
     text = text.replace("enabled = false", "enabled = true").replace("mqtt://127.0.0.1:1883", broker.url)
+    text = text.replace("[fleet]\n", "[fleet]\nhealth_interval = 5\n")
     path = tmp_path / "site.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -128,8 +129,11 @@ def test_crashes_are_reported_and_three_switch_to_the_safe_mode(
         assert restarts[-1]["fingerprint"] == reported[0]["fingerprint"]
         process = subprocess.Popen([str(KIOSK_COMMAND), "run", "--config", str(config)], env=environment)
         try:
+            # A slow machine may take a while to start the kiosk: wait for what it says, not a time.
+            events.wait_for(
+                lambda m: m.topic.endswith("/state") and b'"reason":"safe_mode"' in m.payload, timeout=90
+            )
             events.wait_for(lambda m: m.topic.endswith("/health") and b'"safe_mode"' in m.payload, timeout=30)
-            events.wait_for(lambda m: m.topic.endswith("/state") and b'"reason":"safe_mode"' in m.payload)
             process.send_signal(signal.SIGTERM)
             assert process.wait(10) == 0
         finally:
