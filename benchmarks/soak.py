@@ -32,10 +32,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from devices.idcard.simulator import DEMO_CAN  # noqa: E402
 from fleet.protocol import SessionStatistics  # noqa: E402
-from kiosk.config import DEMO_CONFIG, SiteConfig, load_config  # noqa: E402
+from kiosk.config import SiteConfig  # noqa: E402
 from kiosk.testing import KioskPilot  # noqa: E402
 
 from support.mosquitto import Broker  # noqa: E402
+from support.sites import fleet_config  # noqa: E402
 
 #: The goals of issue 13, printed beside the figures.
 GOAL_SESSIONS = 10_000
@@ -167,20 +168,6 @@ def rss_mb() -> float:
 
 
 # -- the kiosk and its fleet -----------------------------------------------------------------
-
-
-def fleet_config(work: Path, broker: Broker) -> SiteConfig:
-    """The demo site with the fleet on (as tests/gui/test_fleet_kiosk.py makes it)."""
-    text = DEMO_CONFIG.read_text(encoding="utf-8")
-    text = text.replace(
-        'content_directory = "procedures"', f'content_directory = "{DEMO_CONFIG.parent / "procedures"}"'
-    )
-    text = text.replace("enabled = false", "enabled = true")
-    text = text.replace('broker_url = "mqtt://127.0.0.1:1883"', f'broker_url = "{broker.url}"')
-    text = text.replace("[fleet]\n", f'[fleet]\ndata_dir = "{work / "fleet"}"\nhealth_interval = 10\n')
-    path = work / "site.toml"
-    path.write_text(text, encoding="utf-8")
-    return load_config(path)
 
 
 class EventCounter:
@@ -799,7 +786,8 @@ def run_soak(
     counter = EventCounter(broker, work / "events.jsonl")
     rng = random.Random(seed)
     faults = Faults(rng, broker, sessions)
-    run = Run(rng, fleet_config(work, broker), faults, SentEvents(work / "sent.txt"), size=size)
+    config = fleet_config(work, broker, health_interval=10)
+    run = Run(rng, config, faults, SentEvents(work / "sent.txt"), size=size)
     run.figures.seed = seed
     started = time.monotonic()
     try:

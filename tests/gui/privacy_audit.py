@@ -61,12 +61,12 @@ from devices.idcard import IdentityDocument
 from devices.idcard.simulator import DEMO_CAN, DEMO_CNIE
 from devices.idcard.simulator.documents import demo_photo
 from fleet.protocol import event_topic
-from kiosk.config import DEMO_CONFIG, SiteConfig, load_config
 from kiosk.session import Session
 from kiosk.testing import KioskPilot
 
 from support.mosquitto import Broker, Listener
 from support.privacy import places_holding
+from support.sites import fleet_config
 
 pytestmark = pytest.mark.gui
 
@@ -166,20 +166,6 @@ class AuditedKiosk:
     traffic: Listener
     texts: tuple[str, ...] = NEEDLES
     blobs: tuple[bytes, ...] = field(default_factory=lambda: (photo_needle(),))
-
-
-def fleet_config(root: Path, broker: Broker) -> SiteConfig:
-    """The demo site with the fleet on, its data directory under ``root`` (as in test_fleet_kiosk)."""
-    text = DEMO_CONFIG.read_text(encoding="utf-8")
-    text = text.replace(
-        'content_directory = "procedures"', f'content_directory = "{DEMO_CONFIG.parent / "procedures"}"'
-    )
-    text = text.replace("enabled = false", "enabled = true")
-    text = text.replace('broker_url = "mqtt://127.0.0.1:1883"', f'broker_url = "{broker.url}"')
-    text = text.replace("[fleet]\n", f'[fleet]\ndata_dir = "{root / "fleet"}"\nhealth_interval = 5\n')
-    path = root / "site.toml"
-    path.write_text(text, encoding="utf-8")
-    return load_config(path)
 
 
 @pytest.fixture

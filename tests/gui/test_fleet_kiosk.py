@@ -11,28 +11,16 @@ from pathlib import Path
 import pytest
 
 from fleet.protocol import command_topic, event_topic, reply_topic, state_topic
-from kiosk.config import DEMO_CONFIG, SiteConfig, load_config
+from kiosk.config import DEMO_CONFIG
 from kiosk.testing import KioskPilot
 
 from support.mosquitto import Broker, Listener
+from support.sites import fleet_config
 
 pytestmark = pytest.mark.gui
 
 SITE = "demo"
 KIOSK = "demo-borne-1"
-
-
-def fleet_config(tmp_path: Path, broker: Broker) -> SiteConfig:
-    text = DEMO_CONFIG.read_text(encoding="utf-8")
-    text = text.replace(
-        'content_directory = "procedures"', f'content_directory = "{DEMO_CONFIG.parent / "procedures"}"'
-    )
-    text = text.replace("enabled = false", "enabled = true")
-    text = text.replace('broker_url = "mqtt://127.0.0.1:1883"', f'broker_url = "{broker.url}"')
-    text = text.replace("[fleet]\n", f'[fleet]\ndata_dir = "{tmp_path / "fleet"}"\nhealth_interval = 5\n')
-    path = tmp_path / "site.toml"
-    path.write_text(text, encoding="utf-8")
-    return load_config(path)
 
 
 @pytest.fixture

@@ -16,28 +16,16 @@ from pathlib import Path
 import pytest
 
 from fleet.protocol import event_topic, health_topic, state_topic
-from kiosk.config import DEMO_CONFIG
 from kiosk.supervision import SAFE_MODE_CRASHES
 
 from support.mosquitto import Broker, Listener
+from support.sites import fleet_site
 
 pytestmark = pytest.mark.gui
 
 SITE, KIOSK = "demo", "demo-borne-1"
 KIOSK_COMMAND = Path(sys.executable).parent / "kiosk"
 CRASHING = Path(__file__).parents[1] / "support" / "crashing_kiosk.py"
-
-
-def site(tmp_path: Path, broker: Broker) -> Path:
-    text = DEMO_CONFIG.read_text(encoding="utf-8")
-    text = text.replace(
-        'content_directory = "procedures"', f'content_directory = "{DEMO_CONFIG.parent}/procedures"'
-    )
-    text = text.replace("enabled = false", "enabled = true").replace("mqtt://127.0.0.1:1883", broker.url)
-    text = text.replace("[fleet]\n", "[fleet]\nhealth_interval = 5\n")
-    path = tmp_path / "site.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 class Notifications:
@@ -81,7 +69,7 @@ def test_ready_watchdog_and_a_clean_stop_on_sigterm(
     environment, notifications = service
     watcher = Listener(mosquitto, (state_topic(SITE, KIOSK),))
     process = subprocess.Popen(
-        [str(KIOSK_COMMAND), "run", "--config", str(site(tmp_path, mosquitto))], env=environment
+        [str(KIOSK_COMMAND), "run", "--config", str(fleet_site(tmp_path, mosquitto))], env=environment
     )
     try:
         notifications.wait_for("READY=1")
@@ -102,7 +90,7 @@ def test_crashes_are_reported_and_three_switch_to_the_safe_mode(
     service: tuple[dict[str, str], Notifications], mosquitto: Broker, tmp_path: Path
 ) -> None:
     environment, _notifications = service
-    config = site(tmp_path, mosquitto)
+    config = fleet_site(tmp_path, mosquitto)
     events = Listener(
         mosquitto, (event_topic(SITE, KIOSK), health_topic(SITE, KIOSK), state_topic(SITE, KIOSK))
     )
