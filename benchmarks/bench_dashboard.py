@@ -58,6 +58,8 @@ from support.dashboard import ServeProcess, add_user, create_token, free_port, w
 
 #: The ids of the events published after the health reports.
 MARKERS = [f"{number:032x}" for number in range(1, 21)]
+#: The benchmark's parts, for --only.
+PARTS = ("ingest", "death", "page")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -359,13 +361,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--kiosks", type=int, default=10_000)
+    parser.add_argument(
+        "--only", choices=PARTS, action="append", help="run only this part (repeat for several)"
+    )
     arguments = parser.parse_args()
+    parts = arguments.only or PARTS
     directory = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
     try:
-        for processes in (1, 2):
-            ingest(directory, arguments.messages, arguments.kiosks, processes)
-        death_to_lost(directory)
-        fleet_page(directory, arguments.kiosks)
+        if "ingest" in parts:
+            for processes in (1, 2):
+                ingest(directory, arguments.messages, arguments.kiosks, processes)
+        if "death" in parts:
+            death_to_lost(directory)
+        if "page" in parts:
+            fleet_page(directory, arguments.kiosks)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     return 0
