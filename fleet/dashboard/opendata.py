@@ -8,11 +8,13 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from fleet.dashboard.small_counts import MIN_COUNT, suppress_small_counts
+
 if TYPE_CHECKING:
     from fleet.dashboard.store.usage import UsageRow
 
-#: The smallest count ever published: fewer than 5 sessions could point at a person.
-MIN_COUNT = 5
+__all__ = ["COLUMNS", "MIN_COUNT", "open_data_rows", "to_csv", "to_json"]
+
 COLUMNS = (
     "date",
     "site",
@@ -29,48 +31,29 @@ COLUMNS = (
 )
 
 
-def _count(value: int, threshold: int) -> int | None:
-    """The count if it may be published; None (suppressed) for 1 to threshold - 1. Zero says nothing."""
-    return value if value == 0 or value >= threshold else None
-
-
-def _breakdown(counter: dict[str, int], threshold: int) -> dict[str, int]:
-    # A language or feature used by fewer than `threshold` people is left out entirely.
-    return {key: count for key, count in sorted(counter.items()) if count >= threshold}
-
-
 def open_data_rows(rows: Iterable[UsageRow], threshold: int = MIN_COUNT) -> list[dict[str, Any]]:
     """One record per day, site and procedure with at least `threshold` sessions.
 
-    Rows with fewer sessions are left out; inside a published row, any count from 1 to
-    threshold - 1 is suppressed (None), and so is a mean over fewer than `threshold` answers.
+    The figures are those `suppress_small_counts` lets out (the same the usage page and API
+    show), rounded, under the open-data file's column names.
     """
-    if threshold < MIN_COUNT:
-        raise ValueError(f"the threshold cannot be under {MIN_COUNT}")
-    published = []
-    for row in rows:
-        if row.sessions < threshold:
-            continue
-        satisfaction = row.satisfaction_mean if row.satisfaction_answers >= threshold else None
-        published.append(
-            {
-                "date": row.day,
-                "site": row.site,
-                "procedure": row.group,
-                "sessions": row.sessions,
-                "completed": _count(row.completed, threshold),
-                "completion_rate": round(row.completion_rate, 3)
-                if _count(row.completed, threshold) is not None
-                else None,
-                "mean_duration_s": round(row.mean_duration_s or 0.0, 1),
-                "satisfaction_mean": round(satisfaction, 2) if satisfaction is not None else None,
-                "satisfaction_answers": _count(row.satisfaction_answers, threshold),
-                "help_requests": _count(row.help_requests, threshold),
-                "languages": _breakdown(row.languages, threshold),
-                "accessibility_features": _breakdown(row.features, threshold),
-            }
-        )
-    return published
+    return [
+        {
+            "date": row.day,
+            "site": row.site,
+            "procedure": row.group,
+            "sessions": row.sessions,
+            "completed": row.completed,
+            "completion_rate": None if row.completion_rate is None else round(row.completion_rate, 3),
+            "mean_duration_s": round(row.mean_duration_s, 1),
+            "satisfaction_mean": None if row.satisfaction_mean is None else round(row.satisfaction_mean, 2),
+            "satisfaction_answers": row.satisfaction_answers,
+            "help_requests": row.help_requests,
+            "languages": row.languages,
+            "accessibility_features": row.features,
+        }
+        for row in suppress_small_counts(rows, threshold)
+    ]
 
 
 def to_json(records: list[dict[str, Any]], threshold: int = MIN_COUNT) -> str:

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from fleet.dashboard.small_counts import MIN_COUNT, suppress_small_counts
 from fleet.dashboard.store.alerts import list_alerts
 from fleet.dashboard.store.fleet import fleet_page, kiosk_detail
 from fleet.dashboard.store.help import list_help_requests
@@ -171,7 +172,8 @@ async def usage(request: Request) -> Response:
             only_site=who.user.only_site or params.get("site") or None,
         )
     )
-    return JSONResponse({"group_by": group_by, "days": [row.as_json() for row in rows]})
+    days = [row.as_json() for row in suppress_small_counts(rows)]
+    return JSONResponse({"group_by": group_by, "suppressed_below": MIN_COUNT, "days": days})
 
 
 async def metrics(request: Request) -> Response:

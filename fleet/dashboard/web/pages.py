@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from fleet.dashboard.alerts.rules import ALERT_LABEL
+from fleet.dashboard.small_counts import MIN_COUNT, suppress_small_counts, usage_totals
 from fleet.dashboard.status import PROBLEM_LABEL, STATUS_LABEL, STATUS_LEVEL, Problem, Status
 from fleet.dashboard.store.accounts import check_password, close_session, open_session
 from fleet.dashboard.store.alerts import list_alerts
@@ -361,7 +362,7 @@ async def usage(request: Request) -> Response:
     today = dt.date.today()
     first_day = _day(params.get("from")) or (today - dt.timedelta(days=29)).isoformat()
     last_day = _day(params.get("to")) or today.isoformat()
-    rows = await run_in_threadpool(
+    exact = await run_in_threadpool(
         lambda: daily_usage(
             context.engine,
             group_by=group_by,
@@ -370,15 +371,15 @@ async def usage(request: Request) -> Response:
             only_site=who.user.only_site or params.get("site") or None,
         )
     )
+    rows = suppress_small_counts(exact)
     per_day: dict[str, int] = {}
     for row in rows:
         per_day[row.day] = per_day.get(row.day, 0) + row.sessions
-    totals = _totals(rows)
     chart = bar_chart(
         [(f"{day[8:]}/{day[5:7]}", count) for day, count in per_day.items()],
         title="Sessions par jour",
-        description="Nombre de sessions terminées chaque jour de la période. "
-        "Les chiffres sont aussi dans le tableau.",
+        description="Nombre de sessions terminées chaque jour de la période, sans les groupes "
+        f"de moins de {MIN_COUNT} sessions. Les chiffres sont aussi dans le tableau.",
     )
     return render(
         request,
@@ -386,22 +387,11 @@ async def usage(request: Request) -> Response:
         who,
         nav="usage",
         rows=rows,
-        totals=totals,
+        totals=usage_totals(rows),
+        min_count=MIN_COUNT,
         chart=chart,
         group_by=group_by,
         first_day=first_day,
         last_day=last_day,
         site=params.get("site") or "",
     )
-
-
-def _totals(rows: list[Any]) -> dict[str, Any]:
-    sessions = sum(row.sessions for row in rows)
-    answers = sum(row.satisfaction_answers for row in rows)
-    return {
-        "sessions": sessions,
-        "completion_rate": sum(row.completed for row in rows) / sessions if sessions else None,
-        "mean_duration_s": sum(row.duration_total_s for row in rows) / sessions if sessions else None,
-        "satisfaction_mean": sum(row.satisfaction_total for row in rows) / answers if answers else None,
-        "help_requests": sum(row.help_requests for row in rows),
-    }
