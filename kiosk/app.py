@@ -195,14 +195,12 @@ class Kiosk:
         reader_type = config.devices.card_reader.type
         reader = self.health.get("card_reader")
         return [
-            DeviceStatus(Device.PRINTER, state(printer), f"{config.devices.printer.url}, {printer.detail}"),
-            DeviceStatus(
-                Device.CARD_READER,
-                DeviceState.OFF if reader_type == "none" else state(reader),
-                reader_type if reader_type == "none" else f"{reader_type}, {reader.detail}",
-            ),
+            DeviceStatus(Device.PRINTER, state(printer), config.devices.printer.url, printer.detail),
+            DeviceStatus(Device.CARD_READER, DeviceState.OFF, reader_type)
+            if reader_type == "none"
+            else DeviceStatus(Device.CARD_READER, state(reader), reader_type, reader.detail),
             DeviceStatus(Device.SPEECH, DeviceState.WORKING if self.speech.available else DeviceState.FAULT),
-            DeviceStatus(Device.FLEET, *self._fleet_status()),
+            self._fleet_status(),
         ]
 
     def _session_ended(self, report: SessionReport) -> None:
@@ -211,12 +209,18 @@ class Kiosk:
         # The journey draws its welcome screen next; then the other screens are emptied.
         self._forget_screens = True
 
-    def _fleet_status(self) -> tuple[DeviceState, str]:
+    def _fleet_status(self) -> DeviceStatus:
         if self.fleet is None:
-            return DeviceState.OFF, ""
+            return DeviceStatus(Device.FLEET, DeviceState.OFF)
         agent = self.fleet.agent
         state = DeviceState.WORKING if agent.connected else DeviceState.FAULT
-        return state, f"{self.config.fleet.broker_url}, {agent.queued_events} en attente"
+        return DeviceStatus(
+            Device.FLEET,
+            state,
+            self.config.fleet.broker_url,
+            "" if agent.connected else "not_connected",
+            agent.queued_events,
+        )
 
     def _device_changed(self, health: DeviceHealth) -> None:
         """The health monitor's thread: a device's health changed."""

@@ -13,6 +13,7 @@ from devices.printer.simulated import SimulatedPrinter
 from fleet.help import HelpReason
 from kiosk.config import load_config
 from kiosk.content import DEFAULT_CONTENT_DIR
+from kiosk.journey.mediator import Device, DeviceState, DeviceStatus
 from kiosk.journey.router import ScreenName
 from kiosk.pages.registry import RENDERERS
 from kiosk.viewmodels import Mark
@@ -277,13 +278,40 @@ def test_mediator_status_lists_devices_and_procedures(harness: Harness) -> None:
     harness.enter_pin()
     harness.tap("mediator_status")
     texts = [line.text for line in harness.page.lines]
-    assert texts[:2] == ["Imprimante : marche (simulée)", "10 démarches chargées"]
+    assert texts[:2] == ["Imprimante : marche. (simulée)", "10 démarches chargées"]
     catalogue = harness.content.catalogue
     oldest = catalogue.oldest_check.strftime("%d/%m/%Y")
     assert texts[2] == f"Version des démarches : {catalogue.version}. Vérifiées au plus tôt le {oldest}."
     harness.tap("mediator_back")
     harness.tap("mediator_reload")
     assert harness.page.lines[0].text == "Les démarches sont rechargées."
+
+
+def test_mediator_status_words_each_fault_with_what_to_do(harness: Harness) -> None:
+    harness.device_statuses = [
+        DeviceStatus(Device.PRINTER, DeviceState.FAULT, "tcp://10.0.0.5:9100", "paper_out"),
+        DeviceStatus(Device.CARD_READER, DeviceState.FAULT, "pcsc", "flux_capacitor"),
+        DeviceStatus(Device.SPEECH, DeviceState.WORKING),
+        DeviceStatus(Device.FLEET, DeviceState.FAULT, "mqtts://fleet", "not_connected", queued=1),
+    ]
+    harness.journey.mediator.open()
+    harness.enter_pin()
+    harness.tap("mediator_status")
+    lines = harness.page.lines[:4]
+    assert [line.text for line in lines] == [
+        "Imprimante : ne marche pas. Il n'y a plus de papier. Mettez un rouleau. (tcp://10.0.0.5:9100)",
+        "Lecteur de carte : ne marche pas. Code de l'appareil : flux_capacitor. (pcsc)",
+        "Voix : marche.",
+        "Supervision : ne marche pas. La borne n'est pas reliée à la supervision. Vérifiez le réseau. "
+        "1 message attend d'être envoyé. (mqtts://fleet)",
+    ]
+    assert [line.mark for line in lines] == [Mark.ERROR, Mark.ERROR, Mark.NONE, Mark.ERROR]
+    harness.session.language = "en"
+    harness.tap("mediator_back")
+    harness.tap("mediator_status")
+    assert harness.page.lines[0].text == (
+        "Printer: not working. The paper has run out. Put in a new roll. (tcp://10.0.0.5:9100)"
+    )
 
 
 def test_mediator_preview_of_a_procedure_returns_to_the_menu(harness: Harness) -> None:

@@ -54,8 +54,13 @@ class DeviceState(Enum):
 class DeviceStatus:
     device: Device
     state: DeviceState
-    #: What the driver says of itself (its kind, its address); shown to the mediator as is.
-    detail: str = ""
+    #: Where the device is, as configured (a printer's URL, the reader's kind, the broker's URL).
+    address: str = ""
+    #: The driver's short code for what is wrong or worth knowing ("paper_out", "no_reader"),
+    #: worded for the mediator by the page; "" or "ok" when there is nothing to say.
+    code: str = ""
+    #: Events waiting to be sent (the fleet's link only).
+    queued: int = 0
 
 
 class MenuNotice(Enum):

@@ -52,6 +52,8 @@ class Harness:
             on_change=lambda health: self.journey.device_changed(health),
         )
         self.presented: list[Presentation] = []
+        #: What the mediator's status screen shows (a test sets faults here).
+        self.device_statuses = [DeviceStatus(Device.PRINTER, DeviceState.WORKING, "simulée")]
         self.quit = False
         self.content = (
             ContentLibrary(self.config.content_directory)
@@ -68,7 +70,7 @@ class Harness:
                 help_channel=self.help,
                 clock=lambda: self.time,
                 background=run_now,
-                device_status=lambda: [DeviceStatus(Device.PRINTER, DeviceState.WORKING, "simulée")],
+                device_status=lambda: list(self.device_statuses),
                 devices=self.health,
                 quit=self._quit,
                 choice_pause_ms=0,
