@@ -125,6 +125,52 @@ def test_the_history_keeps_one_health_sample_per_kiosk_and_period(engine: Engine
     assert last_seen == NOW + 90  # the current state follows every report
 
 
+def test_a_health_report_writes_the_kiosks_row_and_moves_changed_at_only_for_what_is_shown(
+    engine: Engine,
+) -> None:
+    kiosks = schema.kiosks
+
+    def row() -> dict[str, object]:
+        with engine.connect() as connection:
+            return dict(connection.execute(select(kiosks)).mappings().one())
+
+    first = health("k1", app_version="1.0", cpu_percent=10.0, temperature_c=None, reconnects=2)
+    write_batch(engine, [first])
+    written = row()
+    assert written["state"] == "ready"
+    assert (written["last_seen_at"], written["changed_at"], written["health_seq"]) == (NOW, NOW, 1)
+    assert (written["app_version"], written["cpu_percent"], written["temperature_c"]) == ("1.0", 10.0, None)
+    assert (written["printer_present"], written["printer_ready"], written["printer_detail"]) == (
+        True,
+        True,
+        "ok",
+    )
+    assert (written["reader_present"], written["reader_detail"], written["reconnects"]) == (True, "ok", 2)
+    assert json.loads(written["devices"])[0] == {
+        "name": "printer",
+        "present": True,
+        "ready": True,
+        "detail": "ok",
+    }
+    assert written["problems"] == "" and written["silent"] is False
+
+    # The CPU is not shown in the fleet table: the row follows it, changed_at stays.
+    write_batch(engine, [health("k1", at=NOW + 30, app_version="1.0", cpu_percent=50.0)])
+    assert (row()["cpu_percent"], row()["last_seen_at"], row()["changed_at"]) == (50.0, NOW + 30, NOW)
+    # Paper out is shown; so is a silent kiosk heard again.
+    write_batch(engine, [health("k1", at=NOW + 60, app_version="1.0", printer="paper_out")])
+    assert (row()["problems"], row()["changed_at"]) == (",paper_out,", NOW + 60)
+    with engine.begin() as connection:
+        connection.execute(kiosks.update().values(silent=True))
+    write_batch(engine, [health("k1", at=NOW + 90, app_version="1.0", printer="paper_out")])
+    assert (row()["silent"], row()["changed_at"]) == (False, NOW + 90)
+    # Of several reports of one kiosk in a batch, the last one wins.
+    write_batch(
+        engine, [health("k1", at=NOW + 120, app_version="1.1"), health("k1", at=NOW + 150, app_version="1.2")]
+    )
+    assert (row()["app_version"], row()["last_seen_at"]) == ("1.2", NOW + 150)
+
+
 def test_health_sets_the_device_problems_and_keeps_every_sample(engine: Engine) -> None:
     write_batch(engine, [health("k1", printer="ok"), health("k1", printer="paper_out", at=NOW + 30)])
 
