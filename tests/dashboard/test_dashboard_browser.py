@@ -11,7 +11,7 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from fleet import protocol
 from fleet.agent import FleetAgent
@@ -272,3 +272,116 @@ def test_a_mediator_cannot_see_another_site(page: Page, dashboard: ServeProcess)
     page.goto(f"{dashboard.url}/flotte")
     expect(page.locator("#kiosks tbody tr")).to_have_count(3)
     expect(page.get_by_role("button", name="Envoyer la commande")).to_have_count(0)
+
+
+def _publish_kiosk(broker: Broker, site: str, kiosk: str, seq: int, paper: str) -> None:
+    """A kiosk's birth and one health report, published to the real broker as an agent would."""
+    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client.connect("127.0.0.1", broker.port)
+    client.loop_start()
+    state = protocol.StatePayload(state=protocol.KioskState.READY, bd_seq=1)
+    client.publish(protocol.state_topic(site, kiosk), protocol.encode(state), qos=1, retain=True)
+    health = protocol.HealthPayload(
+        seq=seq,
+        at=dt.datetime.now(dt.UTC),
+        app_version="0.1.0",
+        uptime_s=60.0,
+        screen="home",
+        speech="ready",
+        content_version="2026.09",
+        content_oldest_check=dt.date.today() - dt.timedelta(days=40),
+        devices=(
+            {"device": "printer", "present": True, "ready": paper != "paper_out", "detail": paper},
+            {"device": "card_reader", "present": True, "ready": True, "detail": "ok"},
+        ),
+        system={"cpu_percent": 10.0, "memory_percent": 30.0, "disk_percent": 20.0, "boot_uptime_s": 600.0},
+    )
+    client.publish(protocol.health_topic(site, kiosk), protocol.encode(health), qos=1).wait_for_publish(5)
+    client.loop_stop()
+    client.disconnect()
+
+
+def _focused_kiosk(page: Page) -> str | None:
+    """The kiosk whose row holds the keyboard focus ("" for the table itself, None elsewhere)."""
+    return page.evaluate(
+        """() => {
+            const active = document.activeElement;
+            if (active && active.id === "kiosks") return "";
+            const row = active && active.closest("#kiosks tbody tr");
+            return row ? row.dataset.kiosk : null;
+        }"""
+    )
+
+
+def _tab_to(page: Page, link: Locator) -> None:
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if link.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError("the link was never reached with Tab")
+
+
+def test_the_filtered_fleet_table_adds_and_removes_kiosks_live(
+    page: Page, broker: Broker, dashboard: ServeProcess, kiosk: tuple[FleetAgent, RecordingKiosk]
+) -> None:
+    agent, _ = kiosk
+    log_in(page, dashboard, "alice")
+    rows = page.locator("#kiosks tbody tr")
+    update = page.locator("#kiosks-update")
+
+    # A kiosk whose state changes comes into the "maintenance" table, then leaves it, while the
+    # keyboard focus stays on the row the person is on.
+    page.goto(f"{dashboard.url}/flotte?status=maintenance")
+    expect(page.locator("#live-state")).to_have_text("Mises à jour en direct : actives.")
+    page.evaluate("window.notReloaded = true")
+    expect(rows).to_have_count(1)
+    other = page.locator('tr[data-kiosk="mediatheque-nord/borne-1"] th a')
+    _tab_to(page, other)
+    agent.set_state("maintenance", "command")
+    expect(page.locator(f'tr[data-kiosk="{SITE}/{KIOSK}"]')).to_have_count(1)
+    expect(rows).to_have_count(2)
+    expect(page.locator("#kiosks caption")).to_contain_text("2 bornes")
+    expect(update).to_have_text(f"Liste mise à jour : {KIOSK} ({SITE}) ajoutée.")
+    assert _focused_kiosk(page) == "mediatheque-nord/borne-1"
+
+    # The focus is on the kiosk that leaves: it goes to the row that takes its place.
+    _tab_to(page, page.locator(f'tr[data-kiosk="{SITE}/{KIOSK}"] th a'))
+    agent.set_state("ready")
+    expect(page.locator(f'tr[data-kiosk="{SITE}/{KIOSK}"]')).to_have_count(0)
+    expect(rows).to_have_count(1)
+    expect(update).to_have_text(f"Liste mise à jour : {KIOSK} ({SITE}) retirée.", timeout=20_000)
+    assert _focused_kiosk(page) == "mediatheque-nord/borne-1"
+
+    # In the whole table, sorted by status, the row the person is on moves and keeps the focus.
+    page.goto(f"{dashboard.url}/flotte")
+    expect(page.locator("#live-state")).to_have_text("Mises à jour en direct : actives.")
+    key = f"{SITE}/{KIOSK}"
+
+    def position() -> int:
+        return rows.evaluate_all("(rows, key) => rows.findIndex((row) => row.dataset.kiosk === key)", key)
+
+    resting = position()
+    _tab_to(page, page.locator(f'tr[data-kiosk="{key}"] th a'))
+    agent.set_state("maintenance", "command")
+    wait_until(lambda: position() < resting, what="the row moved up among the kiosks in maintenance")
+    assert _focused_kiosk(page) == key
+    agent.set_state("ready")
+    wait_until(lambda: position() == resting, what="the row back among the kiosks in service")
+    assert _focused_kiosk(page) == key
+
+    # A kiosk never seen before, out of paper: it appears in the "paper out" table; with a new
+    # roll it leaves it. The page was never reloaded.
+    page.goto(f"{dashboard.url}/flotte?problem=paper_out")
+    expect(page.locator("#live-state")).to_have_text("Mises à jour en direct : actives.")
+    page.evaluate("window.notReloaded = true")
+    expect(rows).to_have_count(1)
+    _publish_kiosk(broker, "mairie-live", "borne-9", 1, "paper_out")
+    new_row = page.locator('tr[data-kiosk="mairie-live/borne-9"]')
+    expect(new_row).to_contain_text("Plus de papier")
+    expect(rows).to_have_count(2)
+    expect(update).to_have_text("Liste mise à jour : borne-9 (mairie-live) ajoutée.")
+    _publish_kiosk(broker, "mairie-live", "borne-9", 2, "ok")
+    expect(new_row).to_have_count(0)
+    expect(rows).to_have_count(1)
+    expect(page.locator("#kiosks caption")).to_contain_text("1 borne.")
+    assert page.evaluate("window.notReloaded") is True

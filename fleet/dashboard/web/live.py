@@ -31,6 +31,10 @@ _QUEUE_SIZE = 2000
 #: More changed kiosks than this in one poll: the pages reload rather than patch row by row.
 _MAX_ROWS = 1000
 
+#: What decides whether a kiosk is in a filtered, sorted fleet table (its site never changes):
+#: status, problems, application version.
+Membership = tuple[str, tuple[str, ...], str]
+
 
 @dataclass(eq=False)
 class Subscription:
@@ -55,6 +59,8 @@ class LiveHub:
         self._task: asyncio.Task[None] | None = None
         self._sent_rows: dict[tuple[str, str], float] = {}
         self._sent_help: dict[str, float] = {}
+        #: Every kiosk's membership as last sent (None until the first poll loads the store's).
+        self._membership: dict[tuple[str, str], Membership] | None = None
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -143,6 +149,14 @@ class LiveHub:
                 counts[site][value] += count
         fresh = {key: at for key, at in changed.items() if self._sent_rows.get(key) != at}
         rows = kiosk_rows(engine, list(fresh), stale_content_before=stale_before) if fresh else []
+        if self._membership is None:
+            # Known from now on, except the kiosks changing right now: their rows say "previous
+            # unknown", so that a page rendered before this poll checks them.
+            self._membership = {
+                (row.site, row.kiosk_id): membership(row)
+                for row in kiosk_rows(engine, stale_content_before=stale_before)
+                if (row.site, row.kiosk_id) not in fresh
+            }
         return (
             [(row, fresh[(row.site, row.kiosk_id)]) for row in rows],
             changed_help_requests(engine, since),
@@ -156,8 +170,14 @@ class LiveHub:
         counts: dict[str, dict[str, int]],
     ) -> None:
         horizon = time.time() - 3 * _OVERLAP_S
+        known = self._membership if self._membership is not None else {}
+        kiosk_events: list[tuple[str, str]] = []
         for row, changed_at in rows:
-            self._sent_rows[(row.site, row.kiosk_id)] = changed_at
+            key = (row.site, row.kiosk_id)
+            self._sent_rows[key] = changed_at
+            data = row_event(row, known.get(key), membership(row))
+            known[key] = membership(row)
+            kiosk_events.append((row.site, _event("kiosk", data)))
         self._sent_rows = {key: at for key, at in self._sent_rows.items() if at >= horizon}
         fresh_helps = [
             help for help in helps if self._sent_help.get(help["request_id"]) != _help_version(help)
@@ -172,9 +192,9 @@ class LiveHub:
             if too_many:
                 _offer(subscription, _event("reload", {}))
             else:
-                for row, _ in rows:
-                    if site is None or row.site == site:
-                        _offer(subscription, _event("kiosk", row_event(row)))
+                for row_site, message in kiosk_events:
+                    if site is None or row_site == site:
+                        _offer(subscription, message)
             for help in fresh_helps:
                 if site is None or help["site"] == site:
                     _offer(subscription, _event("help", help_event(help)))
@@ -197,15 +217,33 @@ def _scoped_counts(counts: dict[str, dict[str, int]], site: str | None) -> dict[
     return total
 
 
-def row_event(row: KioskRow) -> dict[str, Any]:
-    """A kiosk row with the words the page shows, so the script only places text."""
-    return {
+def membership(row: KioskRow) -> Membership:
+    return (row.status.value, tuple(problem.value for problem in row.problems), row.app_version)
+
+
+def row_event(
+    row: KioskRow, before: Membership | None = None, after: Membership | None = None
+) -> dict[str, Any]:
+    """A kiosk row with the words the page shows, so the script only places text.
+
+    When its membership changed (`before` differs from `after`), the row also carries
+    `previous`: the status, problems and version it had (null for a kiosk not known before), so
+    that a filtered table can tell whether the kiosk came into it or left it.
+    """
+    data = {
         **row.as_json(),
         "key": row.key,
         "status_label": STATUS_LABEL[row.status],
         "problem_labels": [PROBLEM_LABEL[problem] for problem in row.problems],
         "last_seen": local_time(row.last_seen_at),
     }
+    if before != after:
+        data["previous"] = (
+            None
+            if before is None
+            else {"status": before[0], "problems": list(before[1]), "app_version": before[2]}
+        )
+    return data
 
 
 def help_event(help: dict[str, Any]) -> dict[str, Any]:
