@@ -220,6 +220,15 @@ def test_pyttsx3_keeps_no_text_nor_wav_once_a_say_returns(
     assert _wav_files(pyttsx3_engine) == []
 
 
+def test_pyttsx3_writes_nothing_on_stdout(
+    pyttsx3_engine: Pyttsx3Engine, capfd: pytest.CaptureFixture[str]
+) -> None:
+    pyttsx3_engine.say("Bonjour.", "fr", 1.0, 0.8)
+
+    # pyttsx3's driver would print "Audio saved to <path>" for each rendering, into the journal.
+    assert capfd.readouterr().out == ""
+
+
 def test_pyttsx3_deletes_the_wav_of_a_rendering_that_failed(
     pyttsx3_engine: Pyttsx3Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

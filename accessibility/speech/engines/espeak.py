@@ -71,6 +71,10 @@ def split_sentences(text: str) -> list[str]:
     return [piece for piece in _SENTENCE_END.split(text.strip()) if piece.strip()]
 
 
+def _silent(*_args: object, **_options: object) -> None:
+    """Stands in for ``print`` in pyttsx3's espeak driver."""
+
+
 class Pyttsx3Engine:
     """espeak-ng through pyttsx3: synthesise each sentence to a WAV, then play it with a player.
 
@@ -87,8 +91,8 @@ class Pyttsx3Engine:
     process, and its espeak driver writes the WAV from espeak-ng's own thread, which is
     why rendering waits for espeak-ng to be idle). ``on_audio_start`` is called on the
     thread running ``say`` when the player starts the first sentence of each ``say``.
-    pyttsx3 prints "Audio saved to <temporary path>" on stdout for each rendering: noise,
-    but never the spoken text.
+    pyttsx3's espeak driver prints "Audio saved to <temporary path>" for each rendering: that
+    module's ``print`` is silenced (a kiosk's stdout is its journal).
     """
 
     def __init__(
@@ -129,9 +133,11 @@ class Pyttsx3Engine:
             with _ESPEAK_LOCK:
                 self._tts = pyttsx3.init(driver_name)
                 if driver_name == "espeak":
-                    from pyttsx3.drivers import _espeak
+                    from pyttsx3.drivers import _espeak, espeak
 
                     self._espeak = _espeak
+                    # Shadows the built-in in that module only: other threads' output is untouched.
+                    espeak.print = _silent  # type: ignore[attr-defined]
                 voices = self._tts.getProperty("voices")
             self._voices = {str(voice.id): tuple(voice.languages or ()) for voice in voices}
         except Exception as error:  # ImportError, espeak-ng missing, driver failure
