@@ -127,6 +127,8 @@ ROUTES: list[tuple[str, str, tuple[int, int, int, int, int]]] = [
     ("GET", "/api/kiosks", (401, 200, 200, 200, 200)),
     ("GET", "/api/kiosks/site-a/k-a", (401, 200, 200, 404, 200)),
     ("POST", "/api/kiosks/site-a/k-a/commands/ping", (401, 403, 403, 403, 202)),
+    ("GET", "/api/kiosks/k-a", (401, 200, 200, 404, 200)),
+    ("POST", "/api/kiosks/k-a/commands/ping", (401, 403, 403, 403, 202)),
     ("GET", f"/api/commands/{COMMAND_ID}", (401, 200, 200, 404, 200)),
     ("GET", "/api/help-requests", (401, 200, 200, 200, 200)),
     ("POST", f"/api/help-requests/{HELP_ID}/ack", (401, 403, 200, 404, 200)),
@@ -215,6 +217,46 @@ def test_a_mediator_sees_only_their_site(fleet: Fleet) -> None:
     helps = fleet.client.get("/api/help-requests", headers=headers).json()
     assert [kiosk["kiosk_id"] for kiosk in kiosks["kiosks"]] == ["k-b"]
     assert helps["help_requests"] == []
+
+
+@pytest.mark.parametrize(
+    ("caller", "path", "expected"),
+    [
+        # One site has a k-b: answered, with the kiosk's full address.
+        ("admin", "/api/kiosks/k-b", (200, ["site-b"])),
+        # Two sites have a k-a: 409 and both addresses.
+        ("admin", "/api/kiosks/k-a", (409, ["site-a", "site-b"])),
+        ("viewer", "/api/kiosks/k-a", (409, ["site-a", "site-b"])),
+        # A mediator sees one site: no ambiguity, and never another site's kiosk.
+        ("mediator", "/api/kiosks/k-a", (200, ["site-a"])),
+        ("other_mediator", "/api/kiosks/k-a", (200, ["site-b"])),
+        ("mediator", "/api/kiosks/k-b", (404, [])),
+        ("admin", "/api/kiosks/nowhere", (404, [])),
+        ("admin", "/api/kiosks/k-b/commands/ping", (202, ["site-b"])),
+        ("admin", "/api/kiosks/k-a/commands/ping", (409, ["site-a", "site-b"])),
+    ],
+)
+def test_a_kiosk_id_alone_names_it_when_one_site_has_it(
+    fleet: Fleet, caller: str, path: str, expected: tuple[int, list[str]]
+) -> None:
+    write_batch(fleet.engine, [StateUpdate("site-b", "k-a", "ready", 1, 1_790_000_000.0)])
+    method = "POST" if "/commands/" in path else "GET"
+    response = fleet.client.request(method, path, headers={"Authorization": f"Bearer {fleet.tokens[caller]}"})
+    body = response.json()
+    if response.status_code == 409:
+        sites = [candidate["site"] for candidate in body["candidates"]]
+        assert [candidate["url"] for candidate in body["candidates"]] == [
+            f"/api/kiosks/{site}/k-a" for site in sites
+        ]
+    elif response.status_code in (200, 202):
+        sites = [body["site"]]
+    else:
+        sites = []
+    assert (response.status_code, sites) == expected
+    if method == "GET" and response.status_code == 200:
+        assert response.headers["content-location"] == f"/api/kiosks/{sites[0]}/{body['kiosk_id']}"
+    if method == "POST" and response.status_code == 202:
+        assert fleet.mqtt.published == [f"kiosk/v1/{sites[0]}/k-b/cmd/ping"]
 
 
 def test_acknowledging_tells_the_kiosk_and_happens_once(fleet: Fleet) -> None:

@@ -386,3 +386,12 @@ def kiosk_exists(engine: Engine, site: str, kiosk_id: str) -> bool:
             select(kiosks.c.kiosk_id).where(kiosks.c.site == site, kiosks.c.kiosk_id == kiosk_id)
         ).first()
     return found is not None
+
+
+def sites_of_kiosk(engine: Engine, kiosk_id: str, *, only_site: str | None = None) -> list[str]:
+    """The sites that have a kiosk of this id (ids are unique within a site only), in order."""
+    query = select(kiosks.c.site).where(kiosks.c.kiosk_id == kiosk_id).order_by(kiosks.c.site)
+    if only_site:
+        query = query.where(kiosks.c.site == only_site)
+    with engine.connect() as connection:
+        return list(connection.execute(query).scalars())

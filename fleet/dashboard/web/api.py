@@ -14,11 +14,11 @@ from starlette.responses import JSONResponse, Response
 
 from fleet.dashboard.small_counts import MIN_COUNT, suppress_small_counts
 from fleet.dashboard.store.alerts import list_alerts
-from fleet.dashboard.store.fleet import fleet_page, kiosk_detail
+from fleet.dashboard.store.fleet import fleet_page, kiosk_detail, sites_of_kiosk
 from fleet.dashboard.store.help import list_help_requests
 from fleet.dashboard.store.usage import GROUPINGS, daily_usage
 from fleet.dashboard.web.actions import acknowledge, send_command, wait_for_answer
-from fleet.dashboard.web.auth import Permission, authorize
+from fleet.dashboard.web.auth import Caller, Permission, authorize
 from fleet.dashboard.web.context import DashboardContext
 from fleet.dashboard.web.pages import fleet_filter
 
@@ -64,15 +64,52 @@ async def kiosks(request: Request) -> Response:
     )
 
 
+async def _site_of(request: Request, who: Caller) -> str | Response:
+    """The site of `/api/kiosks/{kiosk_id}...`'s kiosk among those the caller may see, or the answer.
+
+    Ids are unique within a site only: when several sites have the id, the answer is 409 with
+    each candidate's address.
+    """
+    kiosk_id = request.path_params["kiosk_id"]
+    sites = await run_in_threadpool(
+        sites_of_kiosk, _context(request).engine, kiosk_id, only_site=who.user.only_site
+    )
+    if not sites:
+        raise HTTPException(404, "borne inconnue")
+    if len(sites) == 1:
+        return sites[0]
+    candidates = [
+        {"site": site, "kiosk_id": kiosk_id, "url": f"/api/kiosks/{site}/{kiosk_id}"} for site in sites
+    ]
+    error = f"la borne {kiosk_id} existe sur plusieurs sites : précisez le site"
+    return JSONResponse({"error": error, "candidates": candidates}, status_code=409)
+
+
 async def kiosk(request: Request) -> Response:
     who = await authorize(request, Permission.READ)
+    return await _kiosk(request, who, request.path_params["site"], request.path_params["kiosk_id"])
+
+
+async def kiosk_by_id(request: Request) -> Response:
+    """`/api/kiosks/{kiosk_id}`: the kiosk when its id is used by one site only (409 otherwise)."""
+    who = await authorize(request, Permission.READ)
+    site = await _site_of(request, who)
+    if isinstance(site, Response):
+        return site
+    kiosk_id = request.path_params["kiosk_id"]
+    response = await _kiosk(request, who, site, kiosk_id)
+    response.headers["Content-Location"] = f"/api/kiosks/{site}/{kiosk_id}"
+    return response
+
+
+async def _kiosk(request: Request, who: Caller, site: str, kiosk_id: str) -> Response:
     context = _context(request)
     hours = _number(request, "hours", context.settings.kiosk_history_s / 3600, 0, 24 * 90)
     detail = await run_in_threadpool(
         lambda: kiosk_detail(
             context.engine,
-            request.path_params["site"],
-            request.path_params["kiosk_id"],
+            site,
+            kiosk_id,
             since=time.time() - hours * 3600,
             only_site=who.user.only_site,
             stale_content_before=context.settings.stale_content_before(),
@@ -117,6 +154,19 @@ async def help_request_ack(request: Request) -> Response:
 
 async def kiosk_command(request: Request) -> Response:
     who = await authorize(request, Permission.COMMAND)
+    return await _kiosk_command(request, who, request.path_params["site"], request.path_params["kiosk_id"])
+
+
+async def kiosk_command_by_id(request: Request) -> Response:
+    """`/api/kiosks/{kiosk_id}/commands/{name}`: as with the site, when the id is unambiguous."""
+    who = await authorize(request, Permission.COMMAND)
+    site = await _site_of(request, who)
+    if isinstance(site, Response):
+        return site
+    return await _kiosk_command(request, who, site, request.path_params["kiosk_id"])
+
+
+async def _kiosk_command(request: Request, who: Caller, site: str, kiosk_id: str) -> Response:
     body = await request.body()
     try:
         arguments: Any = json.loads(body) if body.strip() else {}
@@ -128,7 +178,7 @@ async def kiosk_command(request: Request) -> Response:
     sent = await send_command(
         _context(request),
         who,
-        (request.path_params["site"], request.path_params["kiosk_id"]),
+        (site, kiosk_id),
         request.path_params["name"],
         arguments,
         wait_s,

@@ -106,6 +106,10 @@ def create_app(context: DashboardContext) -> Starlette:
         Route("/api/kiosks", api.kiosks),
         Route("/api/kiosks/{site}/{kiosk_id}", api.kiosk),
         Route("/api/kiosks/{site}/{kiosk_id}/commands/{name}", api.kiosk_command, methods=["POST"]),
+        # By id alone, for callers that know only that: answered when one site (of those the
+        # caller may see) has a kiosk of this id, 409 with the candidates when several do.
+        Route("/api/kiosks/{kiosk_id}", api.kiosk_by_id),
+        Route("/api/kiosks/{kiosk_id}/commands/{name}", api.kiosk_command_by_id, methods=["POST"]),
         Route("/api/commands/{command_id}", api.command_status),
         Route("/api/help-requests", api.help_requests),
         Route("/api/help-requests/{request_id}/ack", api.help_request_ack, methods=["POST"]),
