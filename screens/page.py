@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import qrcode
+from kivy.clock import Clock
 from kivy.core.image import Image as CoreImage
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
@@ -30,6 +31,11 @@ from screens.widgets import (
 )
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+#: The rows of small buttons go into the text's scroll area once they would take more than this
+#: share of the screen above it, and come back once they take less than the second.
+ROWS_RIDE_SHARE = 0.3
+ROWS_STAY_SHARE = 0.22
 
 
 @cache
@@ -77,6 +83,11 @@ class PageScreen(Screen):
     qr = ObjectProperty(None, allownone=True)
     #: A picture the page shows (the face read from an identity card), or None.
     image = ObjectProperty(None, allownone=True)
+    #: The rows of small buttons (speech controls, languages) scroll with the text: fixed above
+    #: it, they would leave no room for the text or the choices (big text on a small screen).
+    rows_ride = BooleanProperty(False)
+    #: The height the rows of small buttons take above the text (0 while they ride in it).
+    rows_height = NumericProperty(0)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -93,6 +104,11 @@ class PageScreen(Screen):
         ids.tools.fbind("width", self._fit_rows)
         ids.secondary.fbind("width", self._fit_rows)
         ids.glossary.fbind("width", self._fit_rows)
+        self._place_rows = Clock.create_trigger(self._arrange_rows)
+        for widget in (ids.tools, ids.secondary):
+            widget.fbind("height", self._place_rows)
+        self.fbind("height", self._place_rows)
+        self._arrange_rows()
 
     def show(self, page: Any, dispatcher: Any) -> None:
         """Replace the content with ``page`` (a kiosk view-model); its buttons send to ``dispatcher``."""
@@ -159,6 +175,25 @@ class PageScreen(Screen):
             tallest = max((button.needed for button in row.children), default=0)
             for button in row.children:
                 button.row_height = tallest
+
+    def _arrange_rows(self, *_args: Any) -> None:
+        """The rows of small buttons above the text while they take less than a fixed share of
+        the screen, in the text's scroll area (at its top, in the same reading order) beyond."""
+        ids = self.ids
+        rows = ids.tools.height + ids.secondary.height
+        # Apart from each other so that moving the rows (which rewraps them) cannot flip it back.
+        share = ROWS_STAY_SHARE if self.rows_ride else ROWS_RIDE_SHARE
+        ride = rows > self.height * share
+        if ride != self.rows_ride:
+            self.rows_ride = ride
+            into = ids.body if ride else ids.frame
+            for row in (ids.tools, ids.secondary):
+                row.parent.remove_widget(row)
+            # Kivy lays children out from the end of their list: the top is the highest index.
+            place = len(into.children) if ride else len(into.children) - 1
+            into.add_widget(ids.secondary, index=place)
+            into.add_widget(ids.tools, index=place + 1)
+        self.rows_height = 0 if self.rows_ride else rows
 
     def _keep_top(self, *_args: Any) -> None:
         if self._at_top:

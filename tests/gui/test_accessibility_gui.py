@@ -288,3 +288,26 @@ def test_arabic_is_right_to_left_joined_and_spoken_in_arabic(pilot: KioskPilot, 
     pilot.tap("lang_fr")  # the language row is on every citizen screen, the summary included
     assert pilot.screen == "summary", "changing language keeps the citizen's place"
     assert "Récapitulatif : Carte d'identité" in pilot.texts()
+
+
+# Row 15 again: big text, speech controls and three languages on a small screen. Fixed above the
+# text, the rows of small buttons took the whole page and left the choices no room (the soak
+# found "Commencer" unreachable); they now scroll with the text once they take too much of it.
+@pytest.mark.parametrize("size", [(540, 960), (1280, 800)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_welcome_control_is_reachable_with_big_text_and_speech(
+    display: str, size: tuple[int, int]
+) -> None:
+    with KioskPilot(size=size) as pilot:
+        pilot.tap("lang_ar")
+        pilot.tap("listen_toggle")
+        pilot.tap("settings")
+        pilot.tap("text_size")
+        pilot.tap("text_size")
+        assert pilot.journey.session.text_scale == 2.0
+        pilot.tap("bar_home")
+        page = pilot.journey.page
+        for action in [*page.actions, *page.secondary, *page.tools]:
+            assert pilot.reveal(action.id)["height"] > 0, action.id
+        _assert_nothing_clipped(pilot, "welcome at 200 %")
+        pilot.tap("start")
+        assert pilot.screen == "catalogue"
