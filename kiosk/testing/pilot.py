@@ -341,12 +341,16 @@ class KioskPilot:
 
     def key(self, name: str) -> None:
         """A keypad key: up down left right enter back help volume_up volume_down."""
+        self.send_key(name)
+        self.settle()
+
+    def send_key(self, name: str) -> None:
+        """Press and release a keypad key without waiting for the app (see :meth:`key`)."""
         if name not in KEYPAD:
             raise ValueError(f"unknown key '{name}'; keys: {', '.join(KEYPAD)}")
         code = getattr(self.config.keypad, name)[0]
         self._window.dispatch("on_key_down", code, 0, None, [])
         self._window.dispatch("on_key_up", code, 0)
-        self.settle()
 
     def plug_headset(self, plugged: bool = True) -> None:
         """Simulate the headset jack's event, as the audio layer raises it."""
