@@ -220,3 +220,60 @@ def test_a_kiosk_killed_with_sigkill_shows_as_lost_and_raises_exactly_one_alert(
         if agent.poll() is None:
             agent.kill()
         webhook.close()
+
+
+def help_request_event(number: int) -> tuple[str, bytes]:
+    event = protocol.HelpRequested(
+        id=uuid.UUID(int=number).hex, site="site-a", kiosk_id="k1", procedure="passeport", reason="button"
+    )
+    return protocol.event_topic("site-a", "k1"), protocol.encode(event)
+
+
+def test_events_received_but_not_committed_before_a_sigkill_are_delivered_again_and_stored_once(
+    mosquitto: Broker, admin_token: tuple[str, str], serves: list[ServeProcess], tmp_path: Path
+) -> None:
+    database, token = admin_token
+    engine = open_database(database)
+
+    def stored(table: object) -> int:
+        with engine.connect() as connection:
+            return connection.execute(select(func.count()).select_from(table)).scalar_one()  # type: ignore[arg-type]
+
+    def received(serve: ServeProcess) -> float:
+        return serve.metric(token, "fleet_ingest_messages_total", {"kind": "event"})
+
+    # A fixed client id keeps the session; a batch delay of a minute holds what is received.
+    session = ("--client-id", "dashboard-1")
+    holding = ServeProcess(
+        mosquitto.url, database, tmp_path / "serve-1.log", extra=(*session, "--batch-delay", "60")
+    )
+    serves.append(holding.start())
+    client = publisher(mosquitto)
+    for topic, payload in (help_request_event(1), session_event(2)):
+        client.publish(topic, payload, qos=1).wait_for_publish(5)
+    wait_until(lambda: received(holding) == 2, what="both events received")
+    assert stored(schema.events) == 0  # received, not committed
+    assert holding.process is not None
+    holding.process.send_signal(signal.SIGKILL)
+    holding.process.wait(10)
+
+    restarted = ServeProcess(mosquitto.url, database, tmp_path / "serve-2.log", extra=session)
+    serves.append(restarted.start())
+    wait_until(lambda: stored(schema.events) == 2, what="the events delivered again")
+    assert received(restarted) == 2
+    assert (stored(schema.help_requests), stored(schema.sessions)) == (1, 1)
+    help_requests = api(restarted, token, "/api/help-requests")["help_requests"]
+    assert [request["request_id"] for request in help_requests] == [uuid.UUID(int=1).hex]
+
+    # Committed, they were acknowledged: the next process of the session gets only what is new.
+    restarted.stop()
+    again = ServeProcess(mosquitto.url, database, tmp_path / "serve-3.log", extra=session)
+    serves.append(again.start())
+    topic, payload = session_event(3)
+    client.publish(topic, payload, qos=1).wait_for_publish(5)
+    wait_until(lambda: stored(schema.events) == 3, what="the new event")
+    assert received(again) == 1
+    assert again.metric(token, "fleet_ingest_duplicate_events_total") == 0
+    client.loop_stop()
+    client.disconnect()
+    engine.dispose()

@@ -216,8 +216,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         server.run()
     finally:
-        subscriber.stop()
-        writer.stop()
+        subscriber.stop()  # stops the writer first: what it holds is committed, then acknowledged
         monitor.stop()
         engine.dispose()
     return 0
