@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from devices.idcard.simulator import DEMO_CAN  # noqa: E402
 from fleet.protocol import SessionStatistics  # noqa: E402
 from kiosk.config import SiteConfig  # noqa: E402
+from kiosk.heap import release_startup_objects, set_aside_startup_objects  # noqa: E402
 from kiosk.testing import KioskPilot  # noqa: E402
 
 from support.mosquitto import Broker  # noqa: E402
@@ -752,6 +753,7 @@ class Run:
         pilot.settle_until(lambda: pilot.kiosk.fleet.agent.connected, timeout=30, what="the agent connected")
         self.sent.watch(pilot)
         self.swaps.watch(pilot._window)
+        set_aside_startup_objects()  # as KioskApp does once the first screen is drawn
         self.citizen = Citizen(pilot, self.rng, self)
         return self.citizen
 
@@ -759,6 +761,8 @@ class Run:
         pilot, self.pilot, self.citizen = self.pilot, None, None
         if pilot is None:
             return
+        # The next kiosk starts in this process: this one's objects must be free to go.
+        release_startup_objects()
         with suppress(Exception):  # a kiosk that crashed may not close cleanly: it is dropped
             pilot.__exit__(None, None, None)
             self.figures.leaked_trees += pilot.leaked

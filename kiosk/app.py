@@ -33,6 +33,7 @@ from kiosk.content import DEFAULT_CONTENT_DIR, ContentLibrary  # noqa: E402
 from kiosk.display import desktop_size, fit_window  # noqa: E402
 from kiosk.fleet_link import FleetLink  # noqa: E402
 from kiosk.hardware import build_card_reader, build_health_monitor, build_printer  # noqa: E402
+from kiosk.heap import set_aside_startup_objects  # noqa: E402
 from kiosk.journey.context import SessionEnd  # noqa: E402
 from kiosk.journey.journey import Journey, Presentation, Services  # noqa: E402
 from kiosk.journey.mediator import Device, DeviceState, DeviceStatus  # noqa: E402
@@ -362,11 +363,15 @@ class KioskApp(App):
 
     def on_start(self) -> None:
         # Scheduled for the next frame: READY=1 once the first screen is on the display.
-        Clock.schedule_once(lambda _dt: self.notifier.ready())
+        Clock.schedule_once(lambda _dt: self._started())
         interval = self.notifier.watchdog_interval
         if interval:
             # From the main loop on purpose: a frozen UI stops the pings and is restarted.
             Clock.schedule_interval(lambda _dt: self.notifier.watchdog(), interval)
+
+    def _started(self) -> None:
+        set_aside_startup_objects()
+        self.notifier.ready()
 
     def open_settings(self, *_args: Any) -> bool:
         return False
