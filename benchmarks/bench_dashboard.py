@@ -13,6 +13,11 @@ Everything runs on this machine: a private Mosquitto on a free local port, `kios
    first keeps the publisher off the CPU while the consumers run: the figures are the
    consumers' own. Serve keeps one health sample per kiosk and minute in the history
    (--sample-every) and updates every kiosk's current state with every report.
+   Live: a paced publisher (raw MQTT 5 packets built beforehand, sent every 10 ms, so that it
+   takes next to no CPU) sends --rate health reports a second for --seconds while both
+   consumers are subscribed; printed beside the drain figures: the share of the stream each had
+   received (and serve committed) 1 s after the last message was sent, and how long after the
+   end each had all of it (the broker queues what a consumer cannot take yet).
 2. Death to "lost": an agent (`kiosk-fleet simulate`, keepalive 5 s, no will delay) is killed
    (SIGKILL: the system closes its socket) or frozen (SIGSTOP: the network goes silent, the
    broker waits 1.5 keepalives); the time until the fleet page, open in Chromium, says
@@ -59,7 +64,7 @@ from support.dashboard import ServeProcess, add_user, create_token, free_port, w
 #: The ids of the events published after the health reports.
 MARKERS = [f"{number:032x}" for number in range(1, 21)]
 #: The benchmark's parts, for --only.
-PARTS = ("ingest", "death", "page")
+PARTS = ("ingest", "live", "death", "page")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -247,6 +252,166 @@ def ingest(directory: Path, count: int, kiosks: int, processes: int) -> None:
         engine.dispose()
 
 
+def _varint(value: int) -> bytes:
+    """MQTT's variable byte integer."""
+    encoded = bytearray()
+    while True:
+        value, digit = divmod(value, 128)
+        encoded.append(digit | (128 if value else 0))
+        if not value:
+            return bytes(encoded)
+
+
+def _utf8(text: str) -> bytes:
+    data = text.encode()
+    return len(data).to_bytes(2, "big") + data
+
+
+class PacedPublisher:
+    """QoS 0 health reports at a fixed rate over one raw MQTT 5 connection.
+
+    Every PUBLISH packet is built beforehand and the packets due are sent every 10 ms in one
+    system call: at 10,000 msg/s this takes a few percent of a core, where paho would take a
+    third of one away from the consumers being measured.
+    """
+
+    def __init__(self, broker: QueueingBroker, kiosks: int) -> None:
+        import socket
+
+        payloads = [health_payload(seq) for seq in range(100)]
+        self._packets = []
+        for kiosk in range(kiosks):
+            topic = protocol.health_topic(f"site-{kiosk % 100:03d}", f"kiosk-{kiosk:05d}")
+            body = _utf8(topic) + b"\x00" + payloads[kiosk % 100]  # no properties
+            self._packets.append(b"\x30" + _varint(len(body)) + body)
+        self._socket = socket.create_connection(("127.0.0.1", broker.port))
+        # CONNECT: MQTT 5, clean start, no keepalive, no properties.
+        variable = _utf8("MQTT") + b"\x05\x02\x00\x00\x00" + _utf8("bench-paced-publisher")
+        self._socket.sendall(b"\x10" + _varint(len(variable)) + variable)
+        connack = self._socket.recv(64)
+        if connack[:1] != b"\x20" or connack[3:4] != b"\x00":
+            raise RuntimeError(f"the broker refused the publisher: {connack!r}")
+
+    def run(self, rate: int, seconds: float) -> tuple[int, float, float]:
+        """Send for `seconds` at `rate`, then the end markers (on the same connection, so after
+        every report); the number of reports sent, when the first and the last were sent."""
+        total = int(rate * seconds)
+        packets, count = self._packets, len(self._packets)
+        sent = 0
+        started = time.perf_counter()
+        while sent < total:
+            due = min(total, int((time.perf_counter() - started) * rate) + 1)
+            if due > sent:
+                self._socket.sendall(b"".join(packets[number % count] for number in range(sent, due)))
+                sent = due
+            time.sleep(0.01)
+        ended = time.perf_counter()
+        topic = protocol.event_topic("site-000", "kiosk-00000")
+        for marker_id in MARKERS:
+            marker = protocol.SessionStatistics(
+                id=marker_id, duration_s=1.0, outcome=protocol.SessionOutcome.COMPLETED, language="fr"
+            )
+            body = _utf8(topic) + b"\x00" + protocol.encode(marker)
+            self._socket.sendall(b"\x30" + _varint(len(body)) + body)
+        return sent, started, ended
+
+    def close(self) -> None:
+        self._socket.sendall(b"\xe0\x00")  # DISCONNECT
+        self._socket.close()
+
+
+def scrape(serve: ServeProcess, token: str) -> dict[str, float]:
+    """Every sample of one scrape of /metrics, by name and labels."""
+    response = httpx.get(f"{serve.url}/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    samples = {}
+    for line in response.text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            samples[name] = float(value)
+    return samples
+
+
+def live(directory: Path, rate: int, seconds: float, kiosks: int, processes: int) -> None:
+    count = int(rate * seconds)
+    print(
+        f"\n1b. live stream: {rate:,} health reports a second for {seconds:g} s ({count:,}, "
+        f"{kiosks} kiosks), {processes} serve, both consumers subscribed"
+    )
+    broker = QueueingBroker(directory)
+    database = f"sqlite:///{directory / f'live-{processes}.sqlite3'}"
+    add_user(database, "admin", "admin")
+    token = create_token(database, "admin")
+    serves = [
+        ServeProcess(
+            broker.url, database, directory / f"serve-live-{number}.log", extra=("--monitor-interval", "2")
+        )
+        for number in range(processes)
+    ]
+    for serve in serves:
+        serve.start()
+    engine = open_database(database)
+    sub = SubCounter(broker)
+    publisher = PacedPublisher(broker, kiosks)
+    try:
+        sent, first, end = publisher.run(rate, seconds)
+        publisher.close()
+        # What each consumer had 1 s after the end (mosquitto_sub received; serve received and
+        # committed), read on another thread while this one watches for the end markers.
+        then: list[float] = []
+
+        def snapshot() -> None:
+            if len(MARKERS) == marked_count():
+                then.extend((sub.count, sent, sent))  # all committed already: no scrape
+                return
+            sub_count = sub.count
+            # One scrape each: the ingest counters are read first, then the fleet's gauges (every
+            # kiosk, which takes a second or two and some of serve's CPU).
+            scraped = [scrape(serve, token) for serve in serves]
+            then.extend(
+                (
+                    sub_count,
+                    sum(
+                        samples.get('fleet_ingest_messages_total{kind="health"}', 0.0) for samples in scraped
+                    ),
+                    min(sum(samples.get("fleet_ingest_stored_total", 0.0) for samples in scraped), sent),
+                    time.perf_counter() - end,
+                )
+            )
+
+        def marked_count() -> int:
+            with engine.connect() as connection:
+                return connection.execute(
+                    select(func.count()).where(schema.events.c.event_id.in_(MARKERS))
+                ).scalar_one()
+
+        timer = threading.Timer(max(0.0, end + 1.0 - time.perf_counter()), snapshot)
+        timer.start()
+        deadline = time.monotonic() + 600
+        while marked_count() < len(MARKERS) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        all_stored = time.perf_counter()
+        timer.join()
+        sub_then, received_then, stored_then = then
+        wait_until(lambda: sub.count >= sent, 60, what="mosquitto_sub")
+        stored = sum(serve.metric(token, "fleet_ingest_stored_total") for serve in serves) - len(MARKERS)
+        print(f"   sent at {sent / (end - first):,.0f} msg/s")
+        print(
+            f"   mosquitto_sub (C)          {sub_then / sent:>5.0%} received 1 s after the end,"
+            f" all {max(sub.last - end, 0):.1f} s after it"
+        )
+        print(
+            f"   kiosk-fleet serve          {received_then / sent:>5.0%} received, {stored_then / sent:.0%}"
+            f" committed 1 s after the end; all committed {all_stored - end:.1f} s after it"
+            f" ({stored:.0f} stored: {stored / (all_stored - first):,.0f} msg/s over the whole)"
+        )
+    finally:
+        sub.stop()
+        for serve in serves:
+            serve.stop()
+        broker.stop()
+        engine.dispose()
+
+
 def api_total(serve: ServeProcess, token: str) -> int:
     response = httpx.get(f"{serve.url}/api/kiosks", headers={"Authorization": f"Bearer {token}"}, timeout=10)
     return int(response.json()["total"])
@@ -361,6 +526,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--kiosks", type=int, default=10_000)
+    parser.add_argument("--rate", type=int, default=10_000, help="live stream: messages a second")
+    parser.add_argument("--seconds", type=float, default=10.0, help="live stream: how long")
     parser.add_argument(
         "--only", choices=PARTS, action="append", help="run only this part (repeat for several)"
     )
@@ -371,6 +538,9 @@ def main() -> int:
         if "ingest" in parts:
             for processes in (1, 2):
                 ingest(directory, arguments.messages, arguments.kiosks, processes)
+        if "live" in parts:
+            for processes in (1, 2):
+                live(directory, arguments.rate, arguments.seconds, arguments.kiosks, processes)
         if "death" in parts:
             death_to_lost(directory)
         if "page" in parts:
