@@ -178,7 +178,8 @@ class PageScreen(Screen):
 
     def _arrange_rows(self, *_args: Any) -> None:
         """The rows of small buttons above the text while they take less than a fixed share of
-        the screen, in the text's scroll area (at its top, in the same reading order) beyond."""
+        the screen; beyond, at the end of the text's scroll area, so that the text comes first
+        and "Voir la suite" leads to them."""
         ids = self.ids
         rows = ids.tools.height + ids.secondary.height
         # Apart from each other so that moving the rows (which rewraps them) cannot flip it back.
@@ -186,13 +187,16 @@ class PageScreen(Screen):
         ride = rows > self.height * share
         if ride != self.rows_ride:
             self.rows_ride = ride
-            into = ids.body if ride else ids.frame
             for row in (ids.tools, ids.secondary):
                 row.parent.remove_widget(row)
-            # Kivy lays children out from the end of their list: the top is the highest index.
-            place = len(into.children) if ride else len(into.children) - 1
-            into.add_widget(ids.secondary, index=place)
-            into.add_widget(ids.tools, index=place + 1)
+            # Kivy lays children out from the end of their list: index 0 comes last.
+            if ride:
+                ids.body.add_widget(ids.tools, index=0)
+                ids.body.add_widget(ids.secondary, index=0)
+            else:
+                place = len(ids.frame.children) - 1  # just under the header
+                ids.frame.add_widget(ids.secondary, index=place)
+                ids.frame.add_widget(ids.tools, index=place + 1)
         self.rows_height = 0 if self.rows_ride else rows
 
     def _keep_top(self, *_args: Any) -> None:
