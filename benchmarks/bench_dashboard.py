@@ -374,7 +374,6 @@ def live(directory: Path, rate: int, seconds: float, kiosks: int, processes: int
                         samples.get('fleet_ingest_messages_total{kind="health"}', 0.0) for samples in scraped
                     ),
                     min(sum(samples.get("fleet_ingest_stored_total", 0.0) for samples in scraped), sent),
-                    time.perf_counter() - end,
                 )
             )
 
