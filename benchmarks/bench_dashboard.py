@@ -74,6 +74,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system, every thread) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class QueueingBroker:
     """Mosquitto that keeps every message for offline persistent sessions, QoS 0 included."""
 
@@ -209,6 +215,7 @@ def ingest(directory: Path, count: int, kiosks: int, processes: int) -> None:
             os.kill(pid, signal.SIGSTOP)
         started = time.perf_counter()
         publish(broker, count, kiosks)
+        cpu_before = {pid: cpu_seconds(pid) for pid in pids}
         print(
             f"   published at {count / (time.perf_counter() - started):,.0f} msg/s (Python, while both slept)"
         )
@@ -225,8 +232,10 @@ def ingest(directory: Path, count: int, kiosks: int, processes: int) -> None:
                 ).scalar_one()
             time.sleep(0.02)
         last = time.perf_counter()
+        serve_cpu = sum(cpu_seconds(pid) - cpu_before[pid] for pid in pids[:-1])
         stored = sum(serve.metric(token, "fleet_ingest_stored_total") for serve in serves) - len(MARKERS)
         wait_until(lambda: sub.count >= count, 60, what="mosquitto_sub")
+        sub_cpu = cpu_seconds(sub.pid) - cpu_before[sub.pid]
         dropped = sum(
             serve.metric(token, "fleet_ingest_dropped_total", {"reason": reason})
             for reason in ("malformed", "oversized", "overflow", "error")
@@ -244,6 +253,11 @@ def ingest(directory: Path, count: int, kiosks: int, processes: int) -> None:
         )
         per_batch = stored / max(batches, 1)
         print(f"   {batches:.0f} transactions of {per_batch:.0f} records, {batch_time * 1000:.0f} ms each")
+        # CPU time per message: what the machine's sharing with other work does not change much.
+        print(
+            f"   CPU per message: serve {serve_cpu / stored * 1e6:.0f} µs, mosquitto_sub"
+            f" {sub_cpu / sub.count * 1e6:.0f} µs (CPU time used during the drain / messages)"
+        )
     finally:
         sub.stop()
         for serve in serves:
@@ -352,7 +366,9 @@ def live(directory: Path, rate: int, seconds: float, kiosks: int, processes: int
     engine = open_database(database)
     sub = SubCounter(broker)
     publisher = PacedPublisher(broker, kiosks)
+    pids = [serve.process.pid for serve in serves if serve.process is not None]
     try:
+        cpu_before = {pid: cpu_seconds(pid) for pid in pids}
         sent, first, end = publisher.run(rate, seconds)
         publisher.close()
         # What each consumer had 1 s after the end (mosquitto_sub received; serve received and
@@ -389,6 +405,7 @@ def live(directory: Path, rate: int, seconds: float, kiosks: int, processes: int
         while marked_count() < len(MARKERS) and time.monotonic() < deadline:
             time.sleep(0.02)
         all_stored = time.perf_counter()
+        serve_cpu = sum(cpu_seconds(pid) - cpu_before[pid] for pid in pids)
         timer.join()
         sub_then, received_then, stored_then = then
         wait_until(lambda: sub.count >= sent, 60, what="mosquitto_sub")
@@ -403,6 +420,7 @@ def live(directory: Path, rate: int, seconds: float, kiosks: int, processes: int
             f" committed 1 s after the end; all committed {all_stored - end:.1f} s after it"
             f" ({stored:.0f} stored: {stored / (all_stored - first):,.0f} msg/s over the whole)"
         )
+        print(f"   serve's CPU per message {serve_cpu / stored * 1e6:.0f} µs (with its scrape of /metrics)")
     finally:
         sub.stop()
         for serve in serves:
