@@ -247,6 +247,22 @@ def test_speech_failure_is_shown_and_reported(harness: Harness) -> None:
     assert harness.help.sent[-1].reason.value == "speech_unavailable"
 
 
+def test_speech_comes_back_for_the_next_citizen(harness: Harness) -> None:
+    harness.tap("listen_toggle")
+    harness.engine.fail_with = OSError("the sound card is busy")
+    harness.tap("start")
+    harness.speech.wait_idle(2.0)
+    harness.journey.speech_unavailable()  # as the app hands the manager's report to the UI
+    assert "La voix ne marche pas" in harness.page.note
+    harness.engine.fail_with = None
+
+    harness.journey.end_session()
+    assert harness.speech.available
+    assert "La voix ne marche pas" not in harness.page.note
+    harness.tap("listen_toggle")
+    assert harness.spoken(), "the next citizen hears the kiosk"
+
+
 def test_speech_controls_appear_with_speech_mode(harness: Harness) -> None:
     assert harness.page.tools == []
     harness.tap("listen_toggle")

@@ -36,8 +36,9 @@ resume mid-word).
 
 ``on_started``, ``on_unavailable`` and ``Callback`` commands run on the worker thread:
 the application hands them to the UI with ``Clock.schedule_once``. If the engine raises,
-the manager logs it, switches to a :class:`SilentEngine`, calls ``on_unavailable`` once
-and carries on, so speech never breaks the kiosk.
+the manager logs it, switches to a :class:`SilentEngine`, calls ``on_unavailable`` and
+carries on, so speech never breaks the kiosk; ``reset()`` gives the engine back for the next
+session (asked to forget, like any engine at a session's end).
 
 Privacy: the manager never logs what it says, and ``reset()`` (end of a session) forgets
 the queue, the history and the last utterance and restores the default rate and volume. It
@@ -137,7 +138,8 @@ class SpeechManager:
     ) -> None:
         #: Called on the worker thread when the engine starts an utterance (latency probe).
         self.on_started = on_started
-        #: Called once, on the worker thread, if the engine fails while the kiosk runs.
+        #: Called on the worker thread when the engine fails while the kiosk runs (once until
+        #: the engine is given back at the end of a session, see ``reset``).
         self.on_unavailable = on_unavailable
         self._default_rate = _clamp(default_rate, MIN_RATE, MAX_RATE)
         self._default_volume = _clamp(default_volume, MIN_VOLUME, MAX_VOLUME)
@@ -152,6 +154,10 @@ class SpeechManager:
         self._paused = False
         self._closing = False
         self._unavailable_reported = False
+        #: The engine that failed at run time, given another chance at the end of the session.
+        self._failed: SpeechEngine | None = None
+        #: Failures at run time so far: the first is logged with its traceback, later ones in a line.
+        self.failures = 0
         # Bumped by every interruption: the worker compares it to know its item was cut off.
         self._generation = 0
         # Identifies the say() call in progress, so a repeated stop never hits a later one.
@@ -264,8 +270,14 @@ class SpeechManager:
         """End of session: stop, forget queue, history and last utterance, restore defaults.
 
         The engine forgets too, on the worker thread, once the interrupted ``say()`` has returned.
+        An engine that failed during the session is given back for the next citizen: a passing
+        fault (the sound card busy, a synthesiser that crashed) must not leave a kiosk silent
+        for months; if it fails again, the kiosk goes silent again until the next session.
         """
         with self._condition:
+            if self._failed is not None:
+                self._engine, self._failed = self._failed, None
+                self._unavailable_reported = False
             self._cancel_all_locked()
             self._rate = self._default_rate
             self._volume = self._default_volume
@@ -496,10 +508,18 @@ class SpeechManager:
     def _say(self, engine: SpeechEngine, text: str, language: str, rate: float, volume: float) -> None:
         try:
             engine.say(for_speech(text, language), language, rate, volume)
-        except Exception:
+        except Exception as error:
             # Not the text (privacy): only what failed.
-            logger.warning("Speech engine failed; switching to silence", exc_info=True)
+            self.failures += 1
+            if self.failures == 1:
+                logger.warning("Speech engine failed; silent until the session ends", exc_info=True)
+            else:
+                logger.warning(
+                    "Speech engine failed again (%s); silent until the session ends", type(error).__name__
+                )
             with self._condition:
+                if self._engine is engine:
+                    self._failed = engine
                 self._engine = SilentEngine("the speech engine failed at run time")
                 report = not self._unavailable_reported
                 self._unavailable_reported = True

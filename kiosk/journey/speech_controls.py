@@ -183,3 +183,5 @@ class SpeechControlsFlow:
 
     def forget(self) -> None:
         self._heard = None
+        # The speech manager gives a failed engine back at the end of a session.
+        self.working = self._context.speech.available

@@ -491,6 +491,34 @@ def test_a_failing_engine_switches_to_silence_and_reports_once(engine: Recording
         speech.close()
 
 
+def test_a_failed_engine_is_given_back_at_the_end_of_the_session(engine: RecordingEngine) -> None:
+    reports: list[str] = []
+    speech = SpeechManager(engine, on_unavailable=lambda: reports.append("unavailable"))
+    try:
+        engine.fail_with = OSError("the sound card is busy")
+        speech.speak("Votre nom est Dupont.")
+        assert speech.wait_idle(PROMPTLY)
+        assert not speech.available and reports == ["unavailable"]
+        engine.fail_with = None
+
+        speech.reset()
+        assert speech.wait_idle(PROMPTLY)
+        assert speech.available
+        # Given back, it forgets the session like any engine at its end (it kept the text).
+        assert engine.texts == []
+        speech.speak("Bonjour.")
+        assert speech.wait_idle(PROMPTLY)
+        assert engine.texts == ["Bonjour."]
+
+        # Failing again in the next session: silent again, reported again.
+        engine.fail_with = OSError("the sound card is busy")
+        speech.speak("Encore.")
+        assert speech.wait_idle(PROMPTLY)
+        assert not speech.available and reports == ["unavailable", "unavailable"]
+    finally:
+        speech.close()
+
+
 def test_faulty_callbacks_do_not_kill_the_speech_thread(engine: RecordingEngine) -> None:
     def broken(*_: object) -> None:
         raise ValueError("bug in the application")
