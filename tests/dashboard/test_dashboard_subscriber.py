@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -24,7 +27,7 @@ from fleet.dashboard.records import EventRecord, HealthUpdate, Record, SessionSt
 from fleet.dashboard.store import schema
 
 from support.dashboard import wait_until
-from support.mosquitto import Broker
+from support.mosquitto import Broker, free_port, make_certificates
 
 NOW = 1_790_000_000.0
 
@@ -188,17 +191,54 @@ def assert_same_stream(received: list[bytes], sent: list[bytes]) -> None:
     assert of_qos(received, 1) == of_qos(sent, 1)
 
 
+@pytest.fixture(params=["mqtt", "ws", "mqtts"])
+def broker_and_url(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[Broker, str, Path | None]]:
+    """A broker with a plain listener (for the sender) and one of each transport serve knows.
+
+    It queues without limit: Mosquitto would otherwise drop messages for a consumer that falls
+    more than 1,000 behind, which a loaded machine can make the client under test do.
+    """
+    directory = tmp_path / "mosquitto"
+    directory.mkdir()
+    broker = Broker(directory)
+    second = free_port()
+    lines = [
+        f"user {pwd.getpwuid(os.getuid()).pw_name}",
+        "persistence false",
+        "allow_anonymous true",
+        "max_queued_messages 0",
+        "max_queued_bytes 0",
+        f"listener {broker.port} 127.0.0.1",
+        f"listener {second} 127.0.0.1",
+    ]
+    ca_file = None
+    if request.param == "ws":
+        lines.append("protocol websockets")
+    elif request.param == "mqtts":
+        certificates = make_certificates(directory)
+        ca_file = certificates.ca
+        lines += [f"cafile {ca_file}", f"certfile {certificates.certificate}", f"keyfile {certificates.key}"]
+    broker.config_file = directory / "mosquitto.conf"
+    broker.config_file.write_text("\n".join(lines) + "\n")
+    yield broker.start(), f"{request.param}://127.0.0.1:{second}", ca_file
+    broker.stop()
+
+
 def test_the_read_ahead_client_receives_every_message_whole_and_in_order_across_a_broker_restart(
-    mosquitto: Broker,
+    broker_and_url: tuple[Broker, str, Path | None],
 ) -> None:
-    client = new_client(parse_broker_url(mosquitto.url), "read-ahead-test")
+    mosquitto, url, ca_file = broker_and_url
+    address = parse_broker_url(url, ca_file=ca_file)
+    client = new_client(address, "read-ahead-test")
     assert isinstance(client, ReadAheadClient)
     received: list[bytes] = []
     subscribed = threading.Event()
     client.on_message = lambda _client, _userdata, message: received.append(message.payload)
     client.on_subscribe = lambda *_args: subscribed.set()
     client.on_connect = lambda client, *_args: client.subscribe("read-ahead/#", qos=1)
-    client.connect_async("127.0.0.1", mosquitto.port)
+    client.connect_async(address.host, address.port)
     client.loop_start()
     sender = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
     try:
