@@ -57,7 +57,7 @@ class BatchWriter:
         # Each entry is a record (None for a message that is only to be acknowledged, such as a
         # malformed one: acknowledgements keep the order the messages came in) and its receipt.
         self._pending: deque[tuple[Record | None, Receipt | None]] = deque()
-        self._condition = threading.Condition()
+        self._condition = threading.Condition(threading.Lock())  # a plain lock: taken per message
         self._first_at = 0.0
         self._stopping = False
         self._listeners: list[BatchListener] = []
