@@ -22,6 +22,10 @@ Everything runs on this machine: a private Mosquitto on a free local port, `kios
    (SIGKILL: the system closes its socket) or frozen (SIGSTOP: the network goes silent, the
    broker waits 1.5 keepalives); the time until the fleet page, open in Chromium, says
    "Hors ligne" for it.
+   Cost: where one serve process's time goes per health report, each step alone in this
+   process: paho's receive (plain paho, then the read-ahead client serve uses) draining queued
+   reports with nothing done with them; validation (`protocol.parse_health`); decoding into a
+   record (validation included); writing (`write_batch` per record, batches of 1,000).
 3. The fleet page with 10,000 kiosks in the store: the server's time for GET /flotte (the
    counts and the first 100 rows, most urgent first) and Chromium's time to the load event.
 
@@ -64,7 +68,7 @@ from support.dashboard import ServeProcess, add_user, create_token, free_port, w
 #: The ids of the events published after the health reports.
 MARKERS = [f"{number:032x}" for number in range(1, 21)]
 #: The benchmark's parts, for --only.
-PARTS = ("ingest", "live", "death", "page")
+PARTS = ("ingest", "live", "cost", "death", "page")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -429,6 +433,80 @@ def live(directory: Path, rate: int, seconds: float, kiosks: int, processes: int
         engine.dispose()
 
 
+def receive_rate(broker: QueueingBroker, count: int, client_class: type[mqtt.Client]) -> float:
+    """Messages a second a paho client drains from its queued session, doing nothing with them."""
+    received = threading.Event()
+    total = 0
+
+    def on_message(_client: mqtt.Client, _userdata: object, _message: mqtt.MQTTMessage) -> None:
+        nonlocal total
+        total += 1
+        if total == count:
+            received.set()
+
+    client = client_class(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        protocol=mqtt.MQTTv5,
+        client_id=f"cost-{client_class.__name__}",
+    )
+    client.on_message = on_message
+    properties = mqtt.Properties(mqtt.PacketTypes.CONNECT)
+    properties.SessionExpiryInterval = 3600
+    client.connect("127.0.0.1", broker.port, clean_start=False, properties=properties)
+    client.subscribe("kiosk/v1/+/+/health", qos=0)
+    client.loop(1)
+    client.loop(1)
+    client.disconnect()
+    publish(broker, count, 10_000)
+    client.connect("127.0.0.1", broker.port, clean_start=False, properties=properties)
+    started = time.perf_counter()
+    while not received.is_set():
+        client.loop(1)
+    rate = count / (time.perf_counter() - started)
+    client.disconnect()
+    return rate
+
+
+def cost(directory: Path, kiosks: int) -> None:
+    from fleet.dashboard.broker import ReadAheadClient
+    from fleet.dashboard.ingest.decode import decode
+    from fleet.dashboard.store.writer import HealthSampler
+
+    print("\n1c. where serve's time goes per health report (each step alone, in this process)")
+    count = 50_000
+    broker = QueueingBroker(directory)
+    try:
+        for name, client_class in (("paho", mqtt.Client), ("read-ahead client", ReadAheadClient)):
+            rate = receive_rate(broker, count, client_class)
+            print(
+                f"   receive ({name:<17})  {1e6 / rate:5.1f} µs   ({rate:,.0f} msg/s, nothing done with them)"
+            )
+    finally:
+        broker.stop()
+    payloads = [health_payload(seq) for seq in range(100)]
+    topics = [
+        protocol.health_topic(f"site-{kiosk % 100:03d}", f"kiosk-{kiosk:05d}") for kiosk in range(kiosks)
+    ]
+    started = time.perf_counter()
+    for number in range(count):
+        protocol.parse_health(payloads[number % 100])
+    print(f"   {'validate (parse_health)':<34}{(time.perf_counter() - started) / count * 1e6:5.1f} µs")
+    started = time.perf_counter()
+    records = [
+        decode(topics[number % kiosks], payloads[number % 100], time.time()) for number in range(count)
+    ]
+    print(f"   {'decode (validation included)':<34}{(time.perf_counter() - started) / count * 1e6:5.1f} µs")
+    engine = open_database(f"sqlite:///{directory / 'cost.sqlite3'}")
+    sampler = HealthSampler(60.0)
+    started = time.perf_counter()
+    for first in range(0, count, 1000):
+        write_batch(engine, records[first : first + 1000], sampler)  # type: ignore[arg-type]
+    print(
+        f"   {'write (SQLite, batches of 1,000)':<34}{(time.perf_counter() - started) / count * 1e6:5.1f} µs"
+    )
+    engine.dispose()
+
+
 def api_total(serve: ServeProcess, token: str) -> int:
     response = httpx.get(f"{serve.url}/api/kiosks", headers={"Authorization": f"Bearer {token}"}, timeout=10)
     return int(response.json()["total"])
@@ -558,6 +636,8 @@ def main() -> int:
         if "live" in parts:
             for processes in (1, 2):
                 live(directory, arguments.rate, arguments.seconds, arguments.kiosks, processes)
+        if "cost" in parts:
+            cost(directory, arguments.kiosks)
         if "death" in parts:
             death_to_lost(directory)
         if "page" in parts:
