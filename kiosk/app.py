@@ -243,7 +243,9 @@ class Kiosk:
         )
         if self._forget_screens:
             self._forget_screens = False
-            self.root.forget_screens()
+            # On the next frame: the welcome screen is drawn first, under the finger that ended
+            # the session; the screens off the display are emptied right after (15-30 ms).
+            Clock.schedule_once(lambda _dt: self.root.forget_screens())
 
     def dispatch(self, action: Action, touched: bool) -> None:
         self.journey.dispatch(action, touched)
