@@ -478,9 +478,8 @@ def cost(directory: Path, kiosks: int) -> None:
     try:
         for name, client_class in (("paho", mqtt.Client), ("read-ahead client", ReadAheadClient)):
             rate = receive_rate(broker, count, client_class)
-            print(
-                f"   receive ({name:<17})  {1e6 / rate:5.1f} µs   ({rate:,.0f} msg/s, nothing done with them)"
-            )
+            label = f"receive ({name})"
+            print(f"   {label:<34}{1e6 / rate:5.1f} µs  ({rate:,.0f} msg/s, nothing done with them)")
     finally:
         broker.stop()
     payloads = [health_payload(seq) for seq in range(100)]
