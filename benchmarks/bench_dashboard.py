@@ -1,6 +1,7 @@
 """Dashboard benchmark: ingestion against `mosquitto_sub`, death to "lost", the fleet page with 10,000 kiosks.
 
-Run: ``.venv/bin/python benchmarks/bench_dashboard.py [--messages 100000] [--kiosks 10000]``
+Run: ``.venv/bin/python benchmarks/bench_dashboard.py [--messages 100000] [--kiosks 10000]
+[--rate 10000] [--seconds 10] [--only ingest|live|cost|death|page ...]``
 
 Everything runs on this machine: a private Mosquitto on a free local port, `kiosk-fleet serve`
 (SQLite) in its own process, `mosquitto_sub` (C) and headless Chromium.
