@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from fleet.dashboard.cli.serve import default_client_id
 from fleet.dashboard.records import EventRecord, SessionStatistics
 from fleet.dashboard.store import schema
 from fleet.dashboard.store.accounts import check_password, token_user
@@ -109,3 +111,10 @@ def test_an_unusable_database_url_is_explained() -> None:
     result = kiosk_fleet("token", "create", "--user", "a", "--db", "mysql://nowhere/db")
     assert result.returncode == 1
     assert "unsupported database" in result.stderr
+
+
+def test_each_serve_process_has_its_own_client_id_and_keeps_it_from_one_start_to_the_next() -> None:
+    # Fixed by default: a serve killed before committing gets its unacknowledged messages back.
+    assert default_client_id(8080) == default_client_id(8080)
+    assert default_client_id(8080) != default_client_id(8081)
+    assert socket.gethostname() in default_client_id(8080)

@@ -22,6 +22,13 @@ logger = logging.getLogger(__name__)
 DEFAULT_GROUP = "fleet"
 
 
+def default_client_id(http_port: int) -> str:
+    """A serve process's MQTT client id when none is given: the same after a restart (its
+    session, with what it had not acknowledged, waits for it at the broker), another for each
+    process of the machine (each listens on its own HTTP port)."""
+    return f"kiosk-fleet-{socket.gethostname()}-{http_port}"
+
+
 def _address(value: str) -> tuple[str, int]:
     host, _, port = value.rpartition(":")
     if not host or not port.isdigit():
@@ -40,7 +47,11 @@ def add_parser(subparsers: Any) -> None:
         "--broker-password-file", type=Path, help="the broker password (better than in the URL)"
     )
     parser.add_argument("--broker-ca", type=Path, help="CA certificate(s) for mqtts:// and wss://")
-    parser.add_argument("--client-id", help="a fixed MQTT client id: keeps the session across restarts")
+    parser.add_argument(
+        "--client-id",
+        help="the MQTT client id, fixed so that the session outlives a restart "
+        "(default kiosk-fleet-HOSTNAME-PORT: one per serve process, by its --http port)",
+    )
     parser.add_argument(
         "--group", default=DEFAULT_GROUP, help=f"shared-subscription group (default {DEFAULT_GROUP})"
     )
@@ -172,7 +183,8 @@ def run(args: argparse.Namespace) -> int:
         max_delay=args.batch_delay,
         sample_every_s=args.sample_every,
     )
-    subscriber = FleetSubscriber(address, writer, metrics, group=args.group, client_id=args.client_id)
+    client_id = args.client_id or default_client_id(args.http[1])
+    subscriber = FleetSubscriber(address, writer, metrics, group=args.group, client_id=client_id)
     context = DashboardContext(
         engine=engine,
         settings=settings,
