@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -38,20 +38,7 @@ class PublishedUsage:
     features: dict[str, int]  #: likewise
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "day": self.day,
-            "site": self.site,
-            "group": self.group,
-            "sessions": self.sessions,
-            "completed": self.completed,
-            "completion_rate": self.completion_rate,
-            "mean_duration_s": self.mean_duration_s,
-            "satisfaction_mean": self.satisfaction_mean,
-            "satisfaction_answers": self.satisfaction_answers,
-            "help_requests": self.help_requests,
-            "languages": self.languages,
-            "features": self.features,
-        }
+        return asdict(self)
 
 
 def suppress_small_counts(rows: Iterable[UsageRow], threshold: int = MIN_COUNT) -> list[PublishedUsage]:
