@@ -47,12 +47,14 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -195,18 +197,23 @@ class SubCounter:
         self._process.wait(5)
 
 
-def ingest(directory: Path, count: int, kiosks: int, processes: int) -> None:
-    size = len(health_payload(1))
-    print(f"\n1. ingestion: {count} health reports (QoS 0, {size} B) for {kiosks} kiosks, {processes} serve")
+@contextmanager
+def consumers(
+    directory: Path, name: str, processes: int
+) -> Iterator[tuple[QueueingBroker, str, list[ServeProcess], Engine, SubCounter]]:
+    """A queueing broker, ``processes`` serve processes on one SQLite store (and an admin's API
+    token), and ``mosquitto_sub``: both consumers subscribed; all stopped at the end.
+
+    The monitor runs at its production pace; progress is read from the database, not /metrics
+    (whose fleet gauges read every kiosk: polled fast, they would slow down what they measure).
+    """
     broker = QueueingBroker(directory)
-    database = f"sqlite:///{directory / f'ingest-{processes}.sqlite3'}"
+    database = f"sqlite:///{directory / f'{name}-{processes}.sqlite3'}"
     add_user(database, "admin", "admin")
     token = create_token(database, "admin")
-    # The monitor at its production pace; progress read from the database, not /metrics (whose
-    # fleet gauges read every kiosk: polled fast, they would slow down what they measure).
     serves = [
         ServeProcess(
-            broker.url, database, directory / f"serve-{number}.log", extra=("--monitor-interval", "2")
+            broker.url, database, directory / f"serve-{name}-{number}.log", extra=("--monitor-interval", "2")
         )
         for number in range(processes)
     ]
@@ -214,8 +221,29 @@ def ingest(directory: Path, count: int, kiosks: int, processes: int) -> None:
         serve.start()
     engine = open_database(database)
     sub = SubCounter(broker)
-    pids = [serve.process.pid for serve in serves if serve.process is not None] + [sub.pid]
     try:
+        yield broker, token, serves, engine, sub
+    finally:
+        sub.stop()
+        for serve in serves:
+            serve.stop()
+        broker.stop()
+        engine.dispose()
+
+
+def markers_stored(engine: Engine) -> int:
+    """How many of the end markers (events sent after the reports) are committed."""
+    with engine.connect() as connection:
+        return connection.execute(
+            select(func.count()).where(schema.events.c.event_id.in_(MARKERS))
+        ).scalar_one()
+
+
+def ingest(directory: Path, count: int, kiosks: int, processes: int) -> None:
+    size = len(health_payload(1))
+    print(f"\n1. ingestion: {count} health reports (QoS 0, {size} B) for {kiosks} kiosks, {processes} serve")
+    with consumers(directory, "ingest", processes) as (broker, token, serves, engine, sub):
+        pids = [serve.process.pid for serve in serves if serve.process is not None] + [sub.pid]
         for pid in pids:
             os.kill(pid, signal.SIGSTOP)
         started = time.perf_counter()
@@ -227,14 +255,8 @@ def ingest(directory: Path, count: int, kiosks: int, processes: int) -> None:
         woken = time.perf_counter()
         for pid in pids:
             os.kill(pid, signal.SIGCONT)
-        events = schema.events
-        marked = 0
         deadline = time.monotonic() + 600
-        while marked < len(MARKERS) and time.monotonic() < deadline:
-            with engine.connect() as connection:
-                marked = connection.execute(
-                    select(func.count()).where(events.c.event_id.in_(MARKERS))
-                ).scalar_one()
+        while markers_stored(engine) < len(MARKERS) and time.monotonic() < deadline:
             time.sleep(0.02)
         last = time.perf_counter()
         serve_cpu = sum(cpu_seconds(pid) - cpu_before[pid] for pid in pids[:-1])
@@ -263,12 +285,6 @@ def ingest(directory: Path, count: int, kiosks: int, processes: int) -> None:
             f"   CPU per message: serve {serve_cpu / stored * 1e6:.0f} µs, mosquitto_sub"
             f" {sub_cpu / sub.count * 1e6:.0f} µs (CPU time used during the drain / messages)"
         )
-    finally:
-        sub.stop()
-        for serve in serves:
-            serve.stop()
-        broker.stop()
-        engine.dispose()
 
 
 def _varint(value: int) -> bytes:
@@ -356,23 +372,9 @@ def live(directory: Path, rate: int, seconds: float, kiosks: int, processes: int
         f"\n1b. live stream: {rate:,} health reports a second for {seconds:g} s ({count:,}, "
         f"{kiosks} kiosks), {processes} serve, both consumers subscribed"
     )
-    broker = QueueingBroker(directory)
-    database = f"sqlite:///{directory / f'live-{processes}.sqlite3'}"
-    add_user(database, "admin", "admin")
-    token = create_token(database, "admin")
-    serves = [
-        ServeProcess(
-            broker.url, database, directory / f"serve-live-{number}.log", extra=("--monitor-interval", "2")
-        )
-        for number in range(processes)
-    ]
-    for serve in serves:
-        serve.start()
-    engine = open_database(database)
-    sub = SubCounter(broker)
-    publisher = PacedPublisher(broker, kiosks)
-    pids = [serve.process.pid for serve in serves if serve.process is not None]
-    try:
+    with consumers(directory, "live", processes) as (broker, token, serves, engine, sub):
+        publisher = PacedPublisher(broker, kiosks)
+        pids = [serve.process.pid for serve in serves if serve.process is not None]
         cpu_before = {pid: cpu_seconds(pid) for pid in pids}
         sent, first, end = publisher.run(rate, seconds)
         publisher.close()
@@ -381,7 +383,7 @@ def live(directory: Path, rate: int, seconds: float, kiosks: int, processes: int
         then: list[float] = []
 
         def snapshot() -> None:
-            if len(MARKERS) == marked_count():
+            if len(MARKERS) == markers_stored(engine):
                 then.extend((sub.count, sent, sent))  # all committed already: no scrape
                 return
             sub_count = sub.count
@@ -398,16 +400,10 @@ def live(directory: Path, rate: int, seconds: float, kiosks: int, processes: int
                 )
             )
 
-        def marked_count() -> int:
-            with engine.connect() as connection:
-                return connection.execute(
-                    select(func.count()).where(schema.events.c.event_id.in_(MARKERS))
-                ).scalar_one()
-
         timer = threading.Timer(max(0.0, end + 1.0 - time.perf_counter()), snapshot)
         timer.start()
         deadline = time.monotonic() + 600
-        while marked_count() < len(MARKERS) and time.monotonic() < deadline:
+        while markers_stored(engine) < len(MARKERS) and time.monotonic() < deadline:
             time.sleep(0.02)
         all_stored = time.perf_counter()
         serve_cpu = sum(cpu_seconds(pid) - cpu_before[pid] for pid in pids)
@@ -426,12 +422,6 @@ def live(directory: Path, rate: int, seconds: float, kiosks: int, processes: int
             f" ({stored:.0f} stored: {stored / (all_stored - first):,.0f} msg/s over the whole)"
         )
         print(f"   serve's CPU per message {serve_cpu / stored * 1e6:.0f} µs (with its scrape of /metrics)")
-    finally:
-        sub.stop()
-        for serve in serves:
-            serve.stop()
-        broker.stop()
-        engine.dispose()
 
 
 def receive_rate(broker: QueueingBroker, count: int, client_class: type[mqtt.Client]) -> float:
