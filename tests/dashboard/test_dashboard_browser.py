@@ -53,34 +53,8 @@ def _seed_fleet(broker: Broker) -> None:
         ("france-services-sud", "borne-2", protocol.KioskState.READY, "paper_near_end", True),
     ]
     for site, kiosk, state, paper, reader in kiosks:
-        state_payload = protocol.StatePayload(state=state, bd_seq=1)
-        client.publish(protocol.state_topic(site, kiosk), protocol.encode(state_payload), qos=1, retain=True)
-        health = protocol.HealthPayload(
-            seq=1,
-            at=now,
-            app_version="0.1.0" if kiosk != "borne-3" else "0.0.9",
-            uptime_s=3600.0,
-            screen="home",
-            speech="ready",
-            content_version="2026.09",
-            content_oldest_check=dt.date.today() - dt.timedelta(days=40),
-            devices=(
-                {"device": "printer", "present": True, "ready": paper != "paper_out", "detail": paper},
-                {
-                    "device": "card_reader",
-                    "present": reader,
-                    "ready": reader,
-                    "detail": "ok" if reader else "missing",
-                },
-            ),
-            system={
-                "cpu_percent": 12.0,
-                "memory_percent": 41.0,
-                "disk_percent": 23.0,
-                "boot_uptime_s": 7200.0,
-            },
-        )
-        client.publish(protocol.health_topic(site, kiosk), protocol.encode(health), qos=1).wait_for_publish(5)
+        version = "0.1.0" if kiosk != "borne-3" else "0.0.9"
+        _announce(client, site, kiosk, state, 1, paper, reader, version)
     for number in range(30):
         session = protocol.SessionStatistics(
             duration_s=90.0 + number * 7,
@@ -274,29 +248,48 @@ def test_a_mediator_cannot_see_another_site(page: Page, dashboard: ServeProcess)
     expect(page.get_by_role("button", name="Envoyer la commande")).to_have_count(0)
 
 
-def _publish_kiosk(broker: Broker, site: str, kiosk: str, seq: int, paper: str) -> None:
-    """A kiosk's birth and one health report, published to the real broker as an agent would."""
-    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
-    client.connect("127.0.0.1", broker.port)
-    client.loop_start()
-    state = protocol.StatePayload(state=protocol.KioskState.READY, bd_seq=1)
-    client.publish(protocol.state_topic(site, kiosk), protocol.encode(state), qos=1, retain=True)
+def _announce(
+    client: mqtt.Client,
+    site: str,
+    kiosk: str,
+    state: protocol.KioskState,
+    seq: int,
+    paper: str,
+    reader: bool = True,
+    version: str = "0.1.0",
+) -> None:
+    """A kiosk's state (retained) and one health report, as its agent publishes them."""
+    state_payload = protocol.StatePayload(state=state, bd_seq=1)
+    client.publish(protocol.state_topic(site, kiosk), protocol.encode(state_payload), qos=1, retain=True)
     health = protocol.HealthPayload(
         seq=seq,
         at=dt.datetime.now(dt.UTC),
-        app_version="0.1.0",
-        uptime_s=60.0,
+        app_version=version,
+        uptime_s=3600.0,
         screen="home",
         speech="ready",
         content_version="2026.09",
         content_oldest_check=dt.date.today() - dt.timedelta(days=40),
         devices=(
             {"device": "printer", "present": True, "ready": paper != "paper_out", "detail": paper},
-            {"device": "card_reader", "present": True, "ready": True, "detail": "ok"},
+            {
+                "device": "card_reader",
+                "present": reader,
+                "ready": reader,
+                "detail": "ok" if reader else "missing",
+            },
         ),
-        system={"cpu_percent": 10.0, "memory_percent": 30.0, "disk_percent": 20.0, "boot_uptime_s": 600.0},
+        system={"cpu_percent": 12.0, "memory_percent": 41.0, "disk_percent": 23.0, "boot_uptime_s": 7200.0},
     )
     client.publish(protocol.health_topic(site, kiosk), protocol.encode(health), qos=1).wait_for_publish(5)
+
+
+def _publish_kiosk(broker: Broker, site: str, kiosk: str, seq: int, paper: str) -> None:
+    """A kiosk's birth and one health report, published to the real broker as an agent would."""
+    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client.connect("127.0.0.1", broker.port)
+    client.loop_start()
+    _announce(client, site, kiosk, protocol.KioskState.READY, seq, paper)
     client.loop_stop()
     client.disconnect()
 
