@@ -243,8 +243,9 @@ class Kiosk:
         )
         if self._forget_screens:
             self._forget_screens = False
-            # On the next frame: the welcome screen is drawn first, under the finger that ended
-            # the session; the screens off the display are emptied right after (15-30 ms).
+            # At the clock's next pass: after a real touch (dispatched after the clock) that is
+            # the next frame, so the welcome screen is drawn first and the screens off the
+            # display are emptied right after (15-30 ms).
             Clock.schedule_once(lambda _dt: self.root.forget_screens())
 
     def dispatch(self, action: Action, touched: bool) -> None:
