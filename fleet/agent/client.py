@@ -140,6 +140,8 @@ class FleetAgent:
         self._outbox: Outbox | None = None
         self._birth: BirthSequence | None = None
         self._worker: threading.Thread | None = None
+        #: Why the password file could not be read at the last attempt (None: it could).
+        self._password_problem: str | None = None
         self._client = self._make_client()
 
     # --- Set-up ---------------------------------------------------------------------------------
@@ -179,14 +181,6 @@ class FleetAgent:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self._outbox = Outbox(settings.data_dir / "outbox.sqlite3", settings.outbox_limit)
         self._birth = BirthSequence(settings.data_dir / "bdseq")
-        password = None
-        try:
-            password = settings.read_password()
-        except OSError as error:
-            # The broker will refuse us and the outbox keeps the events: the kiosk still serves.
-            log.error("fleet password file unreadable (%s): connecting without a password", error.strerror)
-        if settings.username is not None:
-            self._client.username_pw_set(settings.username, password)
         connect = Properties(PacketTypes.CONNECT)
         # The will waits will_delay seconds, but no longer than the session lives: keep the
         # session a little longer so that a reconnection within the delay cancels the will.
@@ -283,11 +277,34 @@ class FleetAgent:
     # --- paho's thread ----------------------------------------------------------------------
 
     def _on_pre_connect(self, client: mqtt.Client, userdata: object) -> None:
+        self._use_password(client)
         assert self._birth is not None
         will = StatePayload(state=KioskState.LOST, bd_seq=self._birth.next())
         properties = Properties(PacketTypes.WILLMESSAGE)
         properties.WillDelayInterval = self.settings.will_delay
         client.will_set(self._state_topic, encode(will), qos=STATE_QOS, retain=True, properties=properties)
+
+    def _use_password(self, client: mqtt.Client) -> None:
+        """The account's password, read again before every connection attempt: a password IT
+        staff change on the broker and in the file is used at the next attempt, without a restart."""
+        settings = self.settings
+        if settings.username is None:
+            return
+        password = None
+        problem = None
+        try:
+            password = settings.read_password()
+        except OSError as error:
+            problem = error.strerror or type(error).__name__
+        # Said once per change, not at every attempt (one a minute at most, for months).
+        if problem != self._password_problem:
+            if problem is not None:
+                # The broker will refuse us and the outbox keeps the events: the kiosk still serves.
+                log.error("fleet password file unreadable (%s): connecting without a password", problem)
+            else:
+                log.info("fleet password file readable again")
+            self._password_problem = problem
+        client.username_pw_set(settings.username, password)
 
     def _on_connect(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -90,6 +91,37 @@ def test_a_kiosk_agent_with_its_own_account_reports_and_obeys(
     dashboard.wait_for(
         lambda m: m.topic.endswith("/state") and parse_state(m.payload).state == "disconnected"
     )
+
+
+def test_a_changed_password_is_used_at_the_next_connection_without_a_restart(
+    broker: Broker, tmp_path: Path
+) -> None:
+    password_file = tmp_path / "password"
+    password_file.write_text("secret-a1\n")
+    settings = agent_settings(
+        broker.url,
+        tmp_path / "agent",
+        site="mairie-a",
+        kiosk_id="borne-1",
+        username="mairie-a/borne-1",
+        password_file=password_file,
+    )
+    agent = FleetAgent(settings, RecordingKiosk()).start()
+    try:
+        assert agent.wait_until_connected(10)
+        # IT staff change the kiosk's password on the broker (which restarts), then in its file.
+        broker.stop()
+        deadline = time.monotonic() + 10
+        while agent.connected and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not agent.connected
+        add_account(broker, account_name("mairie-a", "borne-1"), "new-secret")
+        broker.start()
+        password_file.write_text("new-secret\n")
+        assert agent.wait_until_connected(10), "the new password was not used"
+        assert agent.reconnects == 1
+    finally:
+        agent.stop()
 
 
 def test_a_kiosk_cannot_publish_as_another_kiosk(broker: Broker, listeners: list[Listener]) -> None:
