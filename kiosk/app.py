@@ -33,7 +33,7 @@ from kiosk.content import DEFAULT_CONTENT_DIR, ContentLibrary  # noqa: E402
 from kiosk.display import desktop_size, fit_window  # noqa: E402
 from kiosk.fleet_link import FleetLink  # noqa: E402
 from kiosk.hardware import build_card_reader, build_health_monitor, build_printer  # noqa: E402
-from kiosk.heap import set_aside_startup_objects  # noqa: E402
+from kiosk.heap import give_back_free_memory, set_aside_startup_objects  # noqa: E402
 from kiosk.journey.context import SessionEnd  # noqa: E402
 from kiosk.journey.journey import Journey, Presentation, Services  # noqa: E402
 from kiosk.journey.mediator import Device, DeviceState, DeviceStatus  # noqa: E402
@@ -246,7 +246,12 @@ class Kiosk:
             # At the clock's next pass: after a real touch (dispatched after the clock) that is
             # the next frame, so the welcome screen is drawn first and the screens off the
             # display are emptied right after (15-30 ms).
-            Clock.schedule_once(lambda _dt: self.root.forget_screens())
+            Clock.schedule_once(self._tidy_after_session)
+
+    def _tidy_after_session(self, _dt: float) -> None:
+        """The screens off the display emptied, and the memory the session freed given back."""
+        self.root.forget_screens()
+        give_back_free_memory()
 
     def dispatch(self, action: Action, touched: bool) -> None:
         self.journey.dispatch(action, touched)
