@@ -22,7 +22,7 @@ class StartProbe(KioskApp):
         Window.bind(on_flip=self._drawn)
 
     def _drawn(self, *_args: object) -> None:
-        if self.kiosk is not None and self.kiosk.root.manager.current == "home":
+        if self.kiosk is not None and self.kiosk.root.page_name == "home":
             Window.unbind(on_flip=self._drawn)
             print(f"{time.time() - STARTED:.3f}")
             self._quit()

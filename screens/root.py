@@ -8,7 +8,7 @@ from typing import Any
 
 from kivy.clock import Clock
 from kivy.lang import Builder
-from kivy.properties import NumericProperty, ObjectProperty
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 from kivy.uix.scrollview import ScrollView
@@ -64,12 +64,15 @@ class KioskRoot(FloatLayout):
     """
 
     style = ObjectProperty(None)
+    #: The name of the page shown (the journey's ScreenName value: "home", "step", ...).
+    page_name = StringProperty("")
 
     def __init__(self, style: Any, dispatcher: Callable[[Any, bool], None], **kwargs: Any) -> None:
         super().__init__(style=style, **kwargs)
         self.dispatcher = dispatcher
         self.manager: ScreenManager = self.ids.manager
         self.manager.transition = NoTransition()
+        #: The screens by name ("PageScreen-0", "PageScreen-1", "PinScreen-0"...): see `_spare`.
         self._screens: dict[str, PageScreen] = {}
         self.focus_index = -1
         #: The focus ring is drawn (the citizen uses the keypad).
@@ -91,26 +94,42 @@ class KioskRoot(FloatLayout):
         ``animate`` fades between screens (0.25 s, no flashing); off unless a citizen asks for it.
         """
         self.manager.transition = FadeTransition(duration=0.25) if animate else NoTransition()
-        screen = self._screens.get(page.name)
-        if screen is None:
-            screen = screen_class(page.name)(name=page.name, style=self.style)
-            self._screens[page.name] = screen
-            self.manager.add_widget(screen)
+        screen = self.screen if page.name == self.page_name else self._spare(screen_class(page.name))
         kept = self.focused.action_id if focus is None and self.focused is not None else focus
         screen.show(page, self.dispatcher)
         for button, action in zip(self.bar, bar, strict=True):
             show_action(button, action, self.dispatcher)
-        self.manager.current = page.name
+        self.manager.current = screen.name
+        self.page_name = page.name
         self.show_focus = show_focus
         # The control keeps the focus even when others appear before it (the speech row).
         ids = [widget.action_id for widget in self.focusables()]
         self.set_focus(ids.index(kept) if kept in ids else self.focus_index)
 
+    def _spare(self, kind: type[PageScreen]) -> PageScreen:
+        """A screen of ``kind`` that is not the one shown, built the first time.
+
+        Every page is drawn by one of two screens of its class, in turn: the page shown and the
+        one fading in are never the same widget, and the kiosk holds four screens (two of
+        PageScreen, two PIN pads) rather than one per kind of page — fewer widgets to build on a
+        first visit, to keep in memory, to empty at a session's end and to lay out again when
+        the text size changes.
+        """
+        for turn in (0, 1):
+            name = f"{kind.__name__}-{turn}"
+            screen = self._screens.get(name)
+            if screen is None:
+                screen = self._screens[name] = kind(name=name, style=self.style)
+                self.manager.add_widget(screen)
+            if screen is not self.manager.current_screen:
+                return screen
+        raise AssertionError("two screens of a kind cannot both be the one shown")
+
     def forget_screens(self) -> None:
         """Empty every screen but the one shown (at the end of a session): the screens are kept
         for the next pages, and none of them keeps what a citizen saw."""
-        for name, screen in self._screens.items():
-            if name != self.manager.current:
+        for screen in self._screens.values():
+            if screen is not self.manager.current_screen:
                 screen.forget()
 
     def _fit_bar(self, *_args: Any) -> None:

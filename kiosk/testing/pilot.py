@@ -180,7 +180,7 @@ class KioskPilot:
     @property
     def screen(self) -> str:
         """Name of the screen shown: home, catalogue, step, summary, receipt, feedback..."""
-        return self.kiosk.root.manager.current
+        return self.kiosk.root.page_name
 
     def _visible_box(self, widget: Any) -> tuple[float, float, float, float] | None:
         """The part of ``widget`` a person can see (window px: x, y, width, height), or None.

@@ -469,7 +469,7 @@ def edge(parent: object, child: object, attributes: bool) -> str:
 
 
 def kiosk_path(reached: dict[int, tuple[object, int | None]], holder: object) -> str:
-    """``kiosk.root._screens['home']<PageScreen>...``: how the kiosk reaches ``holder``."""
+    """``kiosk.root._screens['PageScreen-0']<PageScreen>...``: how the kiosk reaches ``holder``."""
     chain: list[object] = []
     current: int | None = id(holder)
     while current is not None:

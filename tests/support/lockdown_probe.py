@@ -46,7 +46,7 @@ def main() -> None:
         report["settings_opened"] = app._app_settings is not None
         report["popups"] = [type(child).__name__ for child in Window.children if isinstance(child, ModalView)]
         report["modules"] = Config.options("modules")
-        report["screen"] = app.kiosk.root.manager.current if app.kiosk else None
+        report["screen"] = app.kiosk.root.page_name if app.kiosk else None
         print("LOCKDOWN " + json.dumps(report), flush=True)
         app._quit()
 
