@@ -236,3 +236,18 @@ def test_bar_is_in_the_same_place_on_every_screen(
         "idle",
         "mediator_pin",
     } <= set(positions)
+
+
+def test_pages_are_drawn_by_four_screens_taking_turns(pilot: KioskPilot) -> None:
+    """Each page kind is drawn by one of two screens of its class, in turn: a new kind of page
+    always fades in on another widget than the one shown, and the kiosk does not build a
+    screen for every kind of page."""
+    root = pilot.kiosk.root
+    swaps: list[object] = []
+    kinds: list[str] = []
+    root.manager.bind(current_screen=lambda _manager, screen: swaps.append(screen))
+    root.bind(page_name=lambda _root, name: kinds.append(name))
+    visited = list(every_screen(pilot))
+    assert len(visited) > 10 and len(set(kinds)) > 8
+    assert len(swaps) == len(kinds), "a new kind of page was drawn over the one shown"
+    assert len(root.manager.screens) <= 4
