@@ -17,8 +17,10 @@ Everything runs on this machine: a private Mosquitto on a free local port, `kios
    Live: a paced publisher (raw MQTT 5 packets built beforehand, sent every 10 ms, so that it
    takes next to no CPU) sends --rate health reports a second for --seconds while both
    consumers are subscribed; printed beside the drain figures: the share of the stream each had
-   received (and serve committed) 1 s after the last message was sent, and how long after the
-   end each had all of it (the broker queues what a consumer cannot take yet).
+   received (and serve committed) 1 s after the last message was sent, how long after the
+   end each had all of it (the broker queues what a consumer cannot take yet), and serve's rate
+   against mosquitto_sub's, each from the first message sent to the last it had: the goal's
+   figure for a stream as the fleet sends it (the drain measures each consumer's ceiling).
 2. Death to "lost": an agent (`kiosk-fleet simulate`, keepalive 5 s, no will delay) is killed
    (SIGKILL: the system closes its socket) or frozen (SIGSTOP: the network goes silent, the
    broker waits 1.5 keepalives); the time until the fleet page, open in Chromium, says
@@ -420,6 +422,14 @@ def live(directory: Path, rate: int, seconds: float, kiosks: int, processes: int
             f"   kiosk-fleet serve          {received_then / sent:>5.0%} received, {stored_then / sent:.0%}"
             f" committed 1 s after the end; all committed {all_stored - end:.1f} s after it"
             f" ({stored:.0f} stored: {stored / (all_stored - first):,.0f} msg/s over the whole)"
+        )
+        # The goal's figure for a stream as the fleet sends it: each consumer's rate from the
+        # first message sent to the last it had (serve: committed).
+        sub_rate = sent / (max(sub.last, end) - first)
+        serve_rate = stored / (all_stored - first)
+        print(
+            f"   serve / mosquitto_sub      {serve_rate / sub_rate:>5.0%}  ({serve_rate:,.0f} against"
+            f" {sub_rate:,.0f} msg/s, first message sent to last received)"
         )
         print(f"   serve's CPU per message {serve_cpu / stored * 1e6:.0f} µs (with its scrape of /metrics)")
 
