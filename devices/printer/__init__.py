@@ -1,6 +1,11 @@
 """The receipt printer: its interface and types, ESC/POS layout, transports and simulator."""
 
-from devices.printer.types import (
+from devices.printer.escpos_cache import keep_escpos_database
+
+# Before any module of this package imports python-escpos.
+keep_escpos_database()
+
+from devices.printer.types import (  # noqa: E402 - after the cache is chosen
     LineStyle,
     PaperState,
     PrinterError,
