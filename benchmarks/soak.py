@@ -10,6 +10,7 @@ import logging
 import os
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -130,6 +131,9 @@ class Figures:
     events_lost: int = 0
     rss_at_10_percent_mb: float = 0.0
     rss_at_end_mb: float = 0.0
+    #: The slope of RSS over the run's second half (least squares, MB per 1,000 sessions): a
+    #: leak shows as a steady slope, the screens built on their first use (the warm-up) do not.
+    rss_trend_mb_per_1000: float | None = None
     taps: int = 0
     #: The goal's latency: from a finger's release (or a key) to the first frame drawn after it,
     #: on the UI thread: handling, the new page's widgets, layout and the frame's drawing
@@ -748,6 +752,8 @@ class Run:
     response: LatencyHistogram = field(default_factory=LatencyHistogram)
     swaps: SwapTimer = field(default_factory=SwapTimer)
     slowest: SlowestTaps = field(default_factory=SlowestTaps)
+    #: RSS after each session, MB (8 bytes a session).
+    rss: array = field(default_factory=lambda: array("d"))
     figures: Figures = field(default_factory=Figures)
     size: tuple[int, int] = PORTRAIT
     pilot: KioskPilot | None = None
@@ -861,6 +867,7 @@ def run_soak(
                 break
             run.session(index)
             run.figures.sessions = index + 1
+            run.rss.append(psutil.Process().memory_info().rss / 2**20)
             if index + 1 == max(1, sessions // 10):
                 run.figures.rss_at_10_percent_mb = rss_mb()
             if progress is not None and (index + 1) % max(1, sessions // 20) == 0:
@@ -908,6 +915,17 @@ def finish(run: Run, received: set[str], seconds: float) -> None:
     figures.swap_p50_ms = run.swaps.swaps.percentile(0.50)
     figures.faults = dict(run.faults.counts)
     figures.slowest_taps = run.slowest.named()
+    figures.rss_trend_mb_per_1000 = trend_per_1000(run.rss)
+
+
+def trend_per_1000(rss: array) -> float | None:
+    """The least-squares slope of the second half of ``rss`` (one sample a session), in MB per
+    1,000 sessions; None with too few sessions to tell."""
+    half = rss[len(rss) // 2 :]
+    if len(half) < 20:
+        return None
+    slope, _intercept = statistics.linear_regression(range(len(half)), half)
+    return slope * 1000
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -929,12 +947,17 @@ def report(figures: Figures) -> str:
         if growth is not None
         else "not measured (stopped early)"
     )
+    trend = figures.rss_trend_mb_per_1000
+    trend_line = (
+        f"{trend:+.1f} MB per 1,000 sessions" if trend is not None else "not measured (too few sessions)"
+    )
     events = f"{figures.events_lost} (sent {figures.events_sent}, received {figures.events_received})"
     rows = [
         ("sessions run", f"{figures.sessions}", f"{GOAL_SESSIONS:,}  {met['sessions']}"),
         ("crashes", f"{figures.crashes}", f"0  {met['crashes']}"),
         ("events lost", events, f"0  {met['events lost']}"),
         ("memory growth", memory, f"< {GOAL_GROWTH_MB:.0f} MB  {met['memory growth']}"),
+        ("  trend, second half", trend_line, "(a leak is a steady slope)"),
         ("tap response p50/p99/max", response, f"p99 < {GOAL_P99_MS:.0f} ms  {met['tap p99']}"),
         (
             "  with the swap p50/p99",
