@@ -54,22 +54,29 @@ def as_dashboard(broker: Broker, topics: tuple[str, ...] = ("kiosk/v1/#",)) -> L
     return Listener(broker, topics, *DASHBOARD)
 
 
+def kiosk_agent(
+    broker: Broker, tmp_path: Path, kiosk_id: str, kiosk: RecordingKiosk | None = None
+) -> FleetAgent:
+    """The agent of kiosk ``mairie-a/kiosk_id``, with its own account (password in a file), started."""
+    password_file = tmp_path / "password"
+    password_file.write_text(KIOSKS["mairie-a", kiosk_id] + "\n")
+    settings = agent_settings(
+        broker.url,
+        tmp_path / "agent",
+        site="mairie-a",
+        kiosk_id=kiosk_id,
+        username=account_name("mairie-a", kiosk_id),
+        password_file=password_file,
+    )
+    return FleetAgent(settings, kiosk or RecordingKiosk()).start()
+
+
 def test_a_kiosk_agent_with_its_own_account_reports_and_obeys(
     broker: Broker, listeners: list[Listener], tmp_path: Path
 ) -> None:
     dashboard = as_dashboard(broker)
     listeners.append(dashboard)
-    password_file = tmp_path / "password"
-    password_file.write_text("secret-a1\n")
-    settings = agent_settings(
-        broker.url,
-        tmp_path / "agent",
-        site="mairie-a",
-        kiosk_id="borne-1",
-        username="mairie-a/borne-1",
-        password_file=password_file,
-    )
-    agent = FleetAgent(settings, RecordingKiosk()).start()
+    agent = kiosk_agent(broker, tmp_path, "borne-1")
     try:
         birth = dashboard.wait_for(lambda m: m.topic == state_topic("mairie-a", "borne-1"))
         assert parse_state(birth.payload).state == "ready"
@@ -96,17 +103,7 @@ def test_a_kiosk_agent_with_its_own_account_reports_and_obeys(
 def test_a_changed_password_is_used_at_the_next_connection_without_a_restart(
     broker: Broker, tmp_path: Path
 ) -> None:
-    password_file = tmp_path / "password"
-    password_file.write_text("secret-a1\n")
-    settings = agent_settings(
-        broker.url,
-        tmp_path / "agent",
-        site="mairie-a",
-        kiosk_id="borne-1",
-        username="mairie-a/borne-1",
-        password_file=password_file,
-    )
-    agent = FleetAgent(settings, RecordingKiosk()).start()
+    agent = kiosk_agent(broker, tmp_path, "borne-1")
     try:
         assert agent.wait_until_connected(10)
         # IT staff change the kiosk's password on the broker (which restarts), then in its file.
@@ -117,7 +114,7 @@ def test_a_changed_password_is_used_at_the_next_connection_without_a_restart(
         assert not agent.connected
         add_account(broker, account_name("mairie-a", "borne-1"), "new-secret")
         broker.start()
-        password_file.write_text("new-secret\n")
+        (tmp_path / "password").write_text("new-secret\n")
         assert agent.wait_until_connected(10), "the new password was not used"
         assert agent.reconnects == 1
     finally:
@@ -163,17 +160,7 @@ def test_a_kiosk_cannot_read_what_is_not_its_own(broker: Broker, listeners: list
 
 def test_a_kiosk_cannot_send_commands(broker: Broker, listeners: list[Listener], tmp_path: Path) -> None:
     kiosk = RecordingKiosk()
-    password_file = tmp_path / "password"
-    password_file.write_text("secret-a2\n")
-    settings = agent_settings(
-        broker.url,
-        tmp_path / "agent",
-        site="mairie-a",
-        kiosk_id="borne-2",
-        username="mairie-a/borne-2",
-        password_file=password_file,
-    )
-    agent = FleetAgent(settings, kiosk).start()
+    agent = kiosk_agent(broker, tmp_path, "borne-2", kiosk)
     attacker = as_kiosk(broker, "mairie-a", "borne-1", ())
     dashboard = as_dashboard(broker)
     listeners += [attacker, dashboard]
