@@ -288,8 +288,8 @@ class Citizen:
         self.run = run
         self.actions = 0
         self._device_tap = False
-        #: What the touch being timed is for (the slowest are named in the report).
-        self._action = ""
+        #: The last tap or key, named: the slowest are named in the report, a crash says after which.
+        self.last_action = ""
         self._active = pilot.journey.session.active
         pilot.touch = self.touch  # type: ignore[method-assign]
 
@@ -319,7 +319,7 @@ class Citizen:
         self.run.first_frame.add(milliseconds)
         response = milliseconds - (self.run.swaps.seconds - swapped) * 1000
         self.run.response.add(response)
-        self.run.slowest.add(response, self._action)
+        self.run.slowest.add(response, self.last_action)
 
     def _record(self, started: float) -> None:
         milliseconds = (time.perf_counter() - started) * 1000
@@ -352,14 +352,14 @@ class Citizen:
 
     def tap(self, target: str) -> None:
         self._device_tap = target in DEVICE_TAPS
-        self._action = f"{target} on {self.screen}"
+        self.last_action = f"{target} on {self.screen}"
         try:
             self.pilot.tap(target)
         finally:
             self._device_tap = False
 
     def key(self, name: str) -> None:
-        self._action = f"key {name} on {self.screen}"
+        self.last_action = f"key {name} on {self.screen}"
         started = time.perf_counter()
         self.pilot.send_key(name)
         self._first_frame(started)
@@ -384,7 +384,10 @@ def settings_on_welcome(citizen: Citizen) -> None:
     """Language, speech or a headset before starting, as some citizens do."""
     ids = citizen.ids()
     if citizen.maybe(0.2):
-        citizen.tap(citizen.pick([i for i in ids if i.startswith("lang_")]))
+        # What the screen offers, in sight or not: in big text with speech on, the languages
+        # are at the end of the text, and the tap goes through "Voir la suite" as a citizen does.
+        offered = citizen.pilot.journey.page.secondary
+        citizen.tap(citizen.pick([action.id for action in offered if action.id.startswith("lang_")]))
     if "listen_toggle" in ids and citizen.maybe(0.15):
         citizen.tap("listen_toggle")
     if citizen.maybe(0.05):
@@ -782,8 +785,18 @@ class Run:
 
     def crashed(self, error: BaseException) -> None:
         self.figures.crashes += 1
-        where = traceback.extract_tb(error.__traceback__)[-1]
-        sample = f"{type(error).__name__} at {Path(where.filename).name}:{where.lineno}: {str(error)[:300]}"
+        frames = traceback.extract_tb(error.__traceback__)
+        where = frames[-1]
+        # The soak's own line too (a driver's choice fails in the random module, not here).
+        driver = next((frame for frame in reversed(frames) if frame.filename == __file__), where)
+        sample = (
+            f"{type(error).__name__} at {Path(where.filename).name}:{where.lineno}"
+            f" ({driver.name}, line {driver.lineno}): {str(error)[:300]}"
+        )
+        citizen = self.citizen
+        if citizen is not None:
+            with suppress(Exception):  # a broken kiosk may not say which screen it shows
+                sample += f"; on {citizen.screen}, after {citizen.last_action or 'nothing yet'}"
         if sample not in self.figures.crash_samples and len(self.figures.crash_samples) < CRASH_SAMPLES:
             self.figures.crash_samples.append(sample)
 
