@@ -132,7 +132,7 @@ class Figures:
     rss_at_10_percent_mb: float = 0.0
     rss_at_end_mb: float = 0.0
     #: The slope of RSS over the run's second half (least squares, MB per 1,000 sessions): a
-    #: leak shows as a steady slope, the screens built on their first use (the warm-up) do not.
+    #: leak shows as a steady slope, what the kiosk builds once and keeps (the warm-up) does not.
     rss_trend_mb_per_1000: float | None = None
     taps: int = 0
     #: The goal's latency: from a finger's release (or a key) to the first frame drawn after it,
@@ -180,9 +180,14 @@ class Figures:
         }
 
 
-def rss_mb() -> float:
-    gc.collect()
+def resident_mb() -> float:
     return psutil.Process().memory_info().rss / 2**20
+
+
+def rss_mb() -> float:
+    """Resident memory once the garbage is collected (the figures at 10 % and at the end)."""
+    gc.collect()
+    return resident_mb()
 
 
 # -- the kiosk and its fleet -----------------------------------------------------------------
@@ -880,7 +885,7 @@ def run_soak(
                 break
             run.session(index)
             run.figures.sessions = index + 1
-            run.rss.append(psutil.Process().memory_info().rss / 2**20)
+            run.rss.append(resident_mb())
             if index + 1 == max(1, sessions // 10):
                 run.figures.rss_at_10_percent_mb = rss_mb()
             if progress is not None and (index + 1) % max(1, sessions // 20) == 0:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
 #: The variable python-escpos reads, at its first import, for where to keep its parsed database.
 PICKLE_DIR = "ESCPOS_CAPABILITIES_PICKLE_DIR"
 
 
-def cache_directory(environment: dict[str, str]) -> Path:
+def cache_directory(environment: Mapping[str, str]) -> Path:
     """systemd's ``CacheDirectory=``, else the user's cache directory."""
     given = environment.get("CACHE_DIRECTORY", "").split(":")[0]
     if given:
@@ -18,7 +19,7 @@ def cache_directory(environment: dict[str, str]) -> Path:
     return Path(base) / "inclusive-kiosk" / "escpos"
 
 
-def keep_escpos_database(environment: os._Environ[str] | dict[str, str] = os.environ) -> Path | None:
+def keep_escpos_database(environment: MutableMapping[str, str] = os.environ) -> Path | None:
     """Point python-escpos at a lasting cache directory; the directory, or None if none can be made.
 
     Left to itself, python-escpos parses its 1 MB printer database (YAML, in Python) at every
@@ -30,7 +31,7 @@ def keep_escpos_database(environment: os._Environ[str] | dict[str, str] = os.env
     """
     if environment.get(PICKLE_DIR):
         return Path(environment[PICKLE_DIR])
-    directory = cache_directory(dict(environment))
+    directory = cache_directory(environment)
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
