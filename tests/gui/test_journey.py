@@ -251,3 +251,33 @@ def test_pages_are_drawn_by_four_screens_taking_turns(pilot: KioskPilot) -> None
     assert len(visited) > 10 and len(set(kinds)) > 8
     assert len(swaps) == len(kinds), "a new kind of page was drawn over the one shown"
     assert len(root.manager.screens) <= 4
+
+
+def test_the_scroll_bars_stay_still_and_keep_one_binding(pilot: KioskPilot) -> None:
+    """Kivy's scroll bar fades half a second after the last scroll: the kiosk's bar has one
+    colour, so it takes it at once (no frames drawn for a fade that moves nothing), and page
+    after page each scroll view keeps a single binding to its bar's colour."""
+    from kivy.animation import Animation
+
+    root = pilot.kiosk.root
+    for target in ("start", "bar_back", "start", "bar_bigger"):
+        pilot.tap(target)
+    scrolls = [screen.ids[name] for screen in root.manager.screens for name in ("scroll", "actions_scroll")]
+    fades = [scroll._bind_inactive_bar_color_ev for scroll in scrolls]
+    assert any(fade is not None and fade.is_triggered for fade in fades), "no bar was shown as active"
+    animated: list[bool] = []
+
+    def faded() -> bool:
+        animated.append(bool(Animation._instances))
+        return not any(fade is not None and fade.is_triggered for fade in fades)
+
+    pilot.settle_until(faded, what="the bars' fade")
+    assert not any(animated), "an animation ran while the kiosk waited for a touch"
+    for scroll in scrolls:
+        assert scroll._bar_color == scroll.bar_inactive_color
+        observers = scroll.get_property_observers("bar_color") + scroll.get_property_observers(
+            "bar_inactive_color"
+        )
+        assert [o for o in observers if getattr(o, "__name__", "") == "_change_bar_color"] == [
+            scroll._change_bar_color
+        ]
