@@ -263,6 +263,38 @@ def test_speech_comes_back_for_the_next_citizen(harness: Harness) -> None:
     assert harness.spoken(), "the next citizen hears the kiosk"
 
 
+def fail_the_voice(harness: Harness) -> None:
+    """The engine breaks as the kiosk speaks; the manager's report reaches the journey."""
+    harness.engine.fail_with = OSError("the sound card is busy")
+    harness.speech.speak("Au revoir.")
+    harness.speech.wait_idle(2.0)
+    assert not harness.speech.available
+    harness.journey.speech_unavailable()  # as the app hands the manager's report to the UI
+
+
+def test_asking_for_speech_gives_a_failed_voice_another_try(harness: Harness) -> None:
+    """The voice failed after the last session ended: the next citizen, blind, presses the help
+    key on the welcome screen and hears it, without waiting for a session to end."""
+    fail_the_voice(harness)
+    harness.engine.fail_with = None  # the fault passed
+    assert not harness.session.active
+    harness.journey.key("help")
+    assert harness.speech.available
+    assert "La voix ne marche pas" not in harness.page.note
+    assert harness.spoken()[-1][0] == "Pour appeler un conseiller, appuyez deux fois sur la touche Aide."
+
+
+def test_a_voice_that_fails_again_is_reported_to_mediators_once_a_session(harness: Harness) -> None:
+    harness.tap("start")
+    fail_the_voice(harness)
+    harness.tap("bar_listen")  # another try: it fails again
+    harness.speech.wait_idle(2.0)
+    assert not harness.speech.available
+    harness.journey.speech_unavailable()
+    assert "La voix ne marche pas" in harness.page.note
+    assert [help.reason.value for help in harness.help.sent] == ["speech_unavailable"]
+
+
 def test_speech_controls_appear_with_speech_mode(harness: Harness) -> None:
     assert harness.page.tools == []
     harness.tap("listen_toggle")

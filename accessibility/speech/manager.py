@@ -37,8 +37,9 @@ resume mid-word).
 ``on_started``, ``on_unavailable`` and ``Callback`` commands run on the worker thread:
 the application hands them to the UI with ``Clock.schedule_once``. If the engine raises,
 the manager logs it, switches to a :class:`SilentEngine`, calls ``on_unavailable`` and
-carries on, so speech never breaks the kiosk; ``reset()`` gives the engine back for the next
-session (asked to forget, like any engine at a session's end).
+carries on, so speech never breaks the kiosk; ``retry()`` (a citizen asks for speech) and
+``reset()`` (the next session; asked to forget, like any engine at a session's end) give the
+engine another try.
 
 Privacy: the manager never logs what it says, and ``reset()`` (end of a session) forgets
 the queue, the history and the last utterance and restores the default rate and volume. It
@@ -275,9 +276,7 @@ class SpeechManager:
         for months; if it fails again, the kiosk goes silent again until the next session.
         """
         with self._condition:
-            if self._failed is not None:
-                self._engine, self._failed = self._failed, None
-                self._unavailable_reported = False
+            self._give_back_failed_locked()
             self._cancel_all_locked()
             self._rate = self._default_rate
             self._volume = self._default_volume
@@ -285,6 +284,20 @@ class SpeechManager:
             self._last = None
             self._forget_requests += 1
             self._condition.notify_all()
+
+    def retry(self) -> bool:
+        """A citizen asks for speech while the kiosk is silent after a failure: the engine gets
+        another try now, not only at the end of a session (a blind citizen who arrives after a
+        passing fault would otherwise hear nothing until a session ends). True when a real
+        engine speaks; a new failure silences and reports it again."""
+        with self._condition:
+            self._give_back_failed_locked()
+            return self._engine.available
+
+    def _give_back_failed_locked(self) -> None:
+        if self._failed is not None:
+            self._engine, self._failed = self._failed, None
+            self._unavailable_reported = False
 
     @property
     def history(self) -> list[str]:

@@ -328,7 +328,7 @@ class Journey:
         if not self.session.speech_mode:
             self.speech_controls.toggle_speech()
         else:
-            self.redraw(Change.READ_ALOUD)
+            self.speech_controls.listen()
         self.voice.hint(
             self.session_tr(N_("Pour appeler un conseiller, appuyez deux fois sur la touche Aide."))
         )

@@ -60,6 +60,9 @@ class SpeechControlsFlow:
         self._context = context
         self.route = AudioRoute.SPEAKER
         self.working = context.speech.available
+        #: Mediators were told this session that the voice failed (once a session, however often
+        #: a citizen asks for speech again).
+        self._failure_told = False
         #: With "touch to hear", the control a first touch read aloud; a second touch activates it.
         self._heard: str | None = None
 
@@ -106,6 +109,7 @@ class SpeechControlsFlow:
         session = self._context.session
         session.speech_mode = not session.speech_mode
         if session.speech_mode:
+            self._try_again()
             session.statistics.features.add("speech")
             self._context.redraw(Change.REREAD)
             return
@@ -115,6 +119,7 @@ class SpeechControlsFlow:
         self._context.redraw(Change.QUIET)
 
     def listen(self) -> None:
+        self._try_again()
         self._context.session.statistics.features.add("speech")
         self._context.redraw(Change.READ_ALOUD)
 
@@ -142,6 +147,7 @@ class SpeechControlsFlow:
         session.touch_to_hear = not session.touch_to_hear
         if session.touch_to_hear:
             # A first touch speaks: speech has to be on.
+            self._try_again()
             session.speech_mode = True
             session.statistics.features.add("touch_to_hear")
         self._heard = None
@@ -151,6 +157,8 @@ class SpeechControlsFlow:
         """The audio layer saw the headset jack change: plugging in turns speech mode on."""
         session = self._context.session
         self.route = AudioRoute.HEADSET if plugged else AudioRoute.SPEAKER
+        if plugged:
+            self._try_again()
         if plugged and not session.speech_mode:
             session.speech_mode = True
             session.statistics.features.add("headset")
@@ -161,8 +169,16 @@ class SpeechControlsFlow:
         if not self.working:
             return
         self.working = False
-        self._context.request_help(HelpReason.SPEECH_UNAVAILABLE)
+        if not self._failure_told:
+            self._failure_told = True
+            self._context.request_help(HelpReason.SPEECH_UNAVAILABLE)
         self._context.redraw(Change.QUIET)
+
+    def _try_again(self) -> None:
+        """A citizen asks for speech: a voice that failed gets another try now (see
+        SpeechManager.retry); the screen says which it is."""
+        if not self.working:
+            self.working = self._context.speech.retry()
 
     def touched(self, control_id: str, text: str) -> bool:
         """A finger lifted on a control; True when it must act, False when it was only read aloud.
@@ -183,5 +199,6 @@ class SpeechControlsFlow:
 
     def forget(self) -> None:
         self._heard = None
+        self._failure_told = False
         # The speech manager gives a failed engine back at the end of a session.
         self.working = self._context.speech.available

@@ -519,6 +519,30 @@ def test_a_failed_engine_is_given_back_at_the_end_of_the_session(engine: Recordi
         speech.close()
 
 
+def test_a_failed_engine_gets_another_try_when_asked(engine: RecordingEngine) -> None:
+    reports: list[str] = []
+    speech = SpeechManager(engine, on_unavailable=lambda: reports.append("unavailable"))
+    try:
+        assert speech.retry()  # nothing failed: nothing changes
+        engine.fail_with = OSError("the sound card is busy")
+        speech.speak("Bonjour.")
+        assert speech.wait_idle(PROMPTLY)
+        assert not speech.available
+
+        assert speech.retry() and speech.available
+        speech.speak("Encore.")  # still broken: silent again, reported again
+        assert speech.wait_idle(PROMPTLY)
+        assert not speech.available and reports == ["unavailable", "unavailable"]
+
+        engine.fail_with = None
+        assert speech.retry()
+        speech.speak("Me revoilà.")
+        assert speech.wait_idle(PROMPTLY)
+        assert engine.texts[-1] == "Me revoilà."
+    finally:
+        speech.close()
+
+
 def test_faulty_callbacks_do_not_kill_the_speech_thread(engine: RecordingEngine) -> None:
     def broken(*_: object) -> None:
         raise ValueError("bug in the application")
