@@ -273,7 +273,8 @@ class SpeechManager:
         The engine forgets too, on the worker thread, once the interrupted ``say()`` has returned.
         An engine that failed during the session is given back for the next citizen: a passing
         fault (the sound card busy, a synthesiser that crashed) must not leave a kiosk silent
-        for months; if it fails again, the kiosk goes silent again until the next session.
+        for months; if it fails again, the kiosk goes silent again until a citizen asks for
+        speech (``retry()``) or the next session.
         """
         with self._condition:
             self._give_back_failed_locked()
