@@ -77,9 +77,6 @@ class KioskPilot:
 
         EventLoop.ensure_window()
         Window.size = self.size
-        # The pilot runs no SDL event loop, so the resize event that sets the GL viewport may
-        # never come: without it a frame is drawn into the old window size's corner.
-        Window.update_viewport()
         self.engine = self._speech_engine or RecordingEngine()
         self.kiosk = assemble(
             self.config,
