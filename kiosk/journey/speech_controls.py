@@ -159,9 +159,9 @@ class SpeechControlsFlow:
         self.route = AudioRoute.HEADSET if plugged else AudioRoute.SPEAKER
         if plugged:
             self._try_again()
-        if plugged and not session.speech_mode:
-            session.speech_mode = True
-            session.statistics.features.add("headset")
+            if not session.speech_mode:
+                session.speech_mode = True
+                session.statistics.features.add("headset")
         self._context.redraw(Change.REREAD if plugged else Change.QUIET)
 
     def unavailable(self) -> None:
