@@ -60,3 +60,15 @@ def test_the_memory_trend_is_the_second_half_slope() -> None:
     warm_up = soak.array("d", (370 if session < 60 else 410 for session in range(200)))
     assert soak.trend_per_1000(warm_up) == pytest.approx(0.0)
     assert soak.trend_per_1000(soak.array("d", range(30))) is None
+
+
+def test_the_memory_growth_compares_medians_of_two_tenths() -> None:
+    soak = load_soak()
+    # A flat run where a few sessions end in a heavy state (10 MB more in use) near its end:
+    # the medians see no growth.
+    heavy = {181, 186, 190, 195}
+    flat = soak.array("d", (310 if session in heavy else 300 for session in range(200)))
+    assert soak.window_growth(flat) == pytest.approx(0.0)
+    steady_leak = soak.array("d", (300 + 0.1 * session for session in range(200)))
+    assert soak.window_growth(steady_leak) == pytest.approx(0.1 * (190 - 30), abs=0.2)
+    assert soak.window_growth(soak.array("d", range(40))) is None
