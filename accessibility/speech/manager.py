@@ -63,6 +63,8 @@ from .priorities import Priority
 from .pronunciation import for_speech
 
 logger = logging.getLogger(__name__)
+#: When a failed engine is tried again (see `reset` and `retry`).
+_BACK = "the session ends or a citizen asks for speech"
 
 __all__ = [
     "DEFAULT_RATE",
@@ -526,11 +528,10 @@ class SpeechManager:
             # Not the text (privacy): only what failed.
             self.failures += 1
             if self.failures == 1:
-                logger.warning("Speech engine failed; silent until the session ends", exc_info=True)
+                logger.warning("Speech engine failed; silent until %s", _BACK, exc_info=True)
             else:
-                logger.warning(
-                    "Speech engine failed again (%s); silent until the session ends", type(error).__name__
-                )
+                failure = type(error).__name__
+                logger.warning("Speech engine failed again (%s); silent until %s", failure, _BACK)
             with self._condition:
                 if self._engine is engine:
                     self._failed = engine
