@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import shutil
 import subprocess
@@ -98,40 +97,30 @@ def _match_screen_window(window: Any, run_frames: Callable[[], None]) -> None:
 def x11_window_size(window: Any) -> tuple[int, int] | None:
     """The size the X server gives Kivy's ``window`` (None when it is not an X11 window)."""
     import ctypes
-
-    window_id = getattr(window.get_window_info(), "window", None)
-    x11 = _xlib()
-    if not window_id or x11 is None:
-        return None
-    display = x11.XOpenDisplay(None)
-    if not display:
-        return None
-    try:
-        root, left, top = ctypes.c_ulong(), ctypes.c_int(), ctypes.c_int()
-        width, height, border, depth = (ctypes.c_uint() for _ in range(4))
-        found = x11.XGetGeometry(display, window_id, root, left, top, width, height, border, depth)
-    finally:
-        x11.XCloseDisplay(display)
-    return (width.value, height.value) if found else None
-
-
-@functools.cache
-def _xlib() -> Any:
-    """libX11 with the signatures `x11_window_size` calls (None where there is no X11)."""
-    import ctypes
     import ctypes.util
 
+    window_id = getattr(window.get_window_info(), "window", None)
     library = ctypes.util.find_library("X11")
-    if library is None:
+    if not window_id or library is None:
         return None
     x11 = ctypes.CDLL(library)
     x11.XOpenDisplay.restype = ctypes.c_void_p
     x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
     x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
-    signed, unsigned = ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_uint)
-    x11.XGetGeometry.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong)]
-    x11.XGetGeometry.argtypes += [signed, signed, unsigned, unsigned, unsigned, unsigned]
-    return x11
+    unsigned, signed, xid = ctypes.c_uint, ctypes.c_int, ctypes.c_ulong
+    pointer = ctypes.POINTER
+    x11.XGetGeometry.argtypes = [ctypes.c_void_p, xid, pointer(xid), pointer(signed), pointer(signed)]
+    x11.XGetGeometry.argtypes += [pointer(unsigned)] * 4
+    display = x11.XOpenDisplay(None)
+    if not display:
+        return None
+    try:
+        root, left, top = xid(), signed(), signed()
+        width, height, border, depth = unsigned(), unsigned(), unsigned(), unsigned()
+        found = x11.XGetGeometry(display, window_id, root, left, top, width, height, border, depth)
+    finally:
+        x11.XCloseDisplay(display)
+    return (width.value, height.value) if found else None
 
 
 def desktop_size() -> tuple[int, int] | None:
