@@ -52,7 +52,6 @@ def screenshot(window: Any, path: Path, run_frames: Callable[[], None]) -> Path:
     exactly what the screen shows.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    _match_screen_window(window, run_frames)
     written: list[str] = []
 
     def capture(window: Any) -> None:
@@ -73,54 +72,6 @@ def screenshot(window: Any, path: Path, run_frames: Callable[[], None]) -> Path:
     # Window.screenshot adds a counter to the name it is given: move its file to ``path``.
     Path(written[0]).replace(path)
     return path
-
-
-def _match_screen_window(window: Any, run_frames: Callable[[], None]) -> None:
-    """Make the window on the X screen as large as Kivy draws it, or raise.
-
-    Kivy's window can believe it has the size it was last given while the X window has another
-    (seen in a test process that had opened many pilots): the picture then shows only a corner.
-    """
-    wanted = (int(window.system_size[0]), int(window.system_size[1]))
-    if x11_window_size(window) in (None, wanted):
-        return
-    # Kivy's size setter does nothing when its own idea of the size already matches.
-    window._win.resize_window(*wanted)
-    for _ in range(10):
-        window.canvas.ask_update()
-        run_frames()
-        if x11_window_size(window) == wanted:
-            return
-    raise RuntimeError(f"the window is {x11_window_size(window)} on the screen, not {wanted}")
-
-
-def x11_window_size(window: Any) -> tuple[int, int] | None:
-    """The size the X server gives Kivy's ``window`` (None when it is not an X11 window)."""
-    import ctypes
-    import ctypes.util
-
-    window_id = getattr(window.get_window_info(), "window", None)
-    library = ctypes.util.find_library("X11")
-    if not window_id or library is None:
-        return None
-    x11 = ctypes.CDLL(library)
-    x11.XOpenDisplay.restype = ctypes.c_void_p
-    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
-    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
-    unsigned, signed, xid = ctypes.c_uint, ctypes.c_int, ctypes.c_ulong
-    pointer = ctypes.POINTER
-    x11.XGetGeometry.argtypes = [ctypes.c_void_p, xid, pointer(xid), pointer(signed), pointer(signed)]
-    x11.XGetGeometry.argtypes += [pointer(unsigned)] * 4
-    display = x11.XOpenDisplay(None)
-    if not display:
-        return None
-    try:
-        root, left, top = xid(), signed(), signed()
-        width, height, border, depth = unsigned(), unsigned(), unsigned(), unsigned()
-        found = x11.XGetGeometry(display, window_id, root, left, top, width, height, border, depth)
-    finally:
-        x11.XCloseDisplay(display)
-    return (width.value, height.value) if found else None
 
 
 def desktop_size() -> tuple[int, int] | None:

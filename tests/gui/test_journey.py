@@ -282,22 +282,3 @@ def test_the_scroll_bars_stay_still_and_keep_one_binding(pilot: KioskPilot) -> N
         assert [o for o in observers if getattr(o, "__name__", "") == "_change_bar_color"] == [
             scroll._change_bar_color
         ]
-
-
-def test_a_screenshot_shows_the_whole_window_even_if_the_x_window_was_left_smaller(
-    pilot: KioskPilot, tmp_path: Path
-) -> None:
-    from kivy.core.window import Window
-    from PIL import Image
-
-    from kiosk.display import x11_window_size
-
-    # What a test process that had opened many pilots once showed: Kivy draws 1080x1920 while
-    # the X window is still 800x600, and the picture had only that corner.
-    Window._win.resize_window(800, 600)
-    pilot.settle()
-    assert x11_window_size(Window) == (800, 600)
-    picture = Image.open(pilot.screenshot(tmp_path / "whole.png")).convert("RGB")
-    assert x11_window_size(Window) == PORTRAIT
-    background = picture.getpixel((PORTRAIT[0] - 5, PORTRAIT[1] // 4))
-    assert background == picture.getpixel((5, PORTRAIT[1] // 4)) != (0, 0, 0)
