@@ -132,8 +132,8 @@ class Figures:
     rss_at_10_percent_mb: float = 0.0
     rss_at_end_mb: float = 0.0
     #: The median RSS after each session of the last tenth of the run minus that of its second
-    #: tenth (sessions 10-20 %): what a session leaves in use varies by some 10 MB with the state
-    #: it ends in (two single readings differ by that much on a flat run), medians do not.
+    #: tenth (sessions 10-20 %): the RSS after a session varies by up to 10 MB from one session's
+    #: end to another's with no trend (two single readings differ by that much), medians do not.
     rss_window_growth_mb: float | None = None
     #: The slope of RSS over the run's second half (least squares, MB per 1,000 sessions): a
     #: leak shows as a steady slope, what the kiosk builds once and keeps (the warm-up) does not.
