@@ -64,6 +64,8 @@ RANDOM_KEYS = ["down"] * 3 + ["up", "enter", "enter", "back", "left", "right", "
 SLOWEST_KEPT = 8
 #: Distinct crash descriptions kept for the report.
 CRASH_SAMPLES = 20
+#: How often a paused run looks whether it may go on.
+PAUSE_POLL_SECONDS = 0.5
 
 
 # -- figures ---------------------------------------------------------------------------------
@@ -868,12 +870,14 @@ def run_soak(
     progress: Callable[[str], None] | None = None,
     size: tuple[int, int] = PORTRAIT,
     stop: threading.Event | None = None,
+    pause: threading.Event | None = None,
 ) -> Figures:
     """Run ``sessions`` random sessions on the current display; the figures.
 
     The kiosk runs with the fleet on, against a Mosquitto started here (in ``work``).
     ``progress`` gets a line every 5 %; ``stop``, once set, ends the run after the session
-    under way (the figures are then those of the sessions run).
+    under way (the figures are then those of the sessions run); while ``pause`` is set, the run
+    waits between two sessions, and the time it waits is left out of the figures.
     """
     broker = Broker(work / "mosquitto", persistent=True)
     broker.directory.mkdir(parents=True, exist_ok=True)
@@ -896,6 +900,12 @@ def run_soak(
                 run.figures.rss_at_10_percent_mb = rss_mb()
             if progress is not None and (index + 1) % max(1, sessions // 20) == 0:
                 progress(progress_line(run, sessions, time.monotonic() - started))
+            if pause is not None and pause.is_set():
+                if progress is not None:
+                    progress(f"paused after session {index + 1}")
+                started += wait_while_paused(pause, stop)
+                if progress is not None:
+                    progress("going on")
         run.figures.rss_at_end_mb = rss_mb()
         received = drain(run, counter)
         finish(run, received, time.monotonic() - started)
@@ -905,6 +915,14 @@ def run_soak(
         run.sent.close()
         broker.stop()
     return run.figures
+
+
+def wait_while_paused(pause: threading.Event, stop: threading.Event | None) -> float:
+    """Wait until ``pause`` is cleared (or ``stop`` set); the seconds waited."""
+    since = time.monotonic()
+    while pause.is_set() and not (stop is not None and stop.is_set()):
+        time.sleep(PAUSE_POLL_SECONDS)
+    return time.monotonic() - since
 
 
 def progress_line(run: Run, sessions: int, seconds: float) -> str:
@@ -1041,12 +1059,16 @@ def main() -> int:
     stop = threading.Event()
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_args: stop.set())
+    # SIGUSR1 pauses the run after the session under way, and a second one lets it go on: the
+    # machine can do something else meanwhile without slowing the taps being timed.
+    pause = threading.Event()
+    signal.signal(signal.SIGUSR1, lambda *_args: pause.clear() if pause.is_set() else pause.set())
     from kiosk.display import virtual_display
 
     print(f"Soak: {options.sessions} sessions, seed {seed}, window {width}x{height}", flush=True)
     with tempfile.TemporaryDirectory(prefix="soak-") as work, virtual_display():
         figures = run_soak(
-            options.sessions, seed, Path(work), lambda line: print(line, flush=True), (width, height), stop
+            options.sessions, seed, Path(work), lambda line: print(line, flush=True), (width, height), stop, pause
         )
     print(report(figures), flush=True)
     if options.report is not None:

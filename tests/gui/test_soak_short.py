@@ -72,3 +72,25 @@ def test_the_memory_growth_compares_medians_of_two_tenths() -> None:
     steady_leak = soak.array("d", (300 + 0.1 * session for session in range(200)))
     assert soak.window_growth(steady_leak) == pytest.approx(0.1 * (190 - 30), abs=0.2)
     assert soak.window_growth(soak.array("d", range(40))) is None
+
+
+def test_a_paused_run_waits_until_told_to_go_on_or_to_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    soak = load_soak()
+    pause, stop = soak.threading.Event(), soak.threading.Event()
+    polls: list[float] = []
+
+    def go_on_at_the_third_poll(seconds: float) -> None:
+        polls.append(seconds)
+        if len(polls) == 3:
+            pause.clear()
+
+    monkeypatch.setattr(soak.time, "sleep", go_on_at_the_third_poll)
+    pause.set()
+    assert soak.wait_while_paused(pause, stop) >= 0
+    assert polls == [soak.PAUSE_POLL_SECONDS] * 3
+    # Ctrl-C (or SIGTERM) during a pause ends the wait: the figures so far are then printed.
+    polls.clear()
+    pause.set()
+    monkeypatch.setattr(soak.time, "sleep", lambda seconds: (polls.append(seconds), stop.set()))
+    soak.wait_while_paused(pause, stop)
+    assert len(polls) == 1 and pause.is_set()
