@@ -1068,7 +1068,13 @@ def main() -> int:
     print(f"Soak: {options.sessions} sessions, seed {seed}, window {width}x{height}", flush=True)
     with tempfile.TemporaryDirectory(prefix="soak-") as work, virtual_display():
         figures = run_soak(
-            options.sessions, seed, Path(work), lambda line: print(line, flush=True), (width, height), stop, pause
+            options.sessions,
+            seed,
+            Path(work),
+            lambda line: print(line, flush=True),
+            (width, height),
+            stop,
+            pause,
         )
     print(report(figures), flush=True)
     if options.report is not None:
