@@ -917,11 +917,13 @@ def run_soak(
     return run.figures
 
 
-def wait_while_paused(pause: threading.Event, stop: threading.Event | None) -> float:
+def wait_while_paused(
+    pause: threading.Event, stop: threading.Event | None, sleep: Callable[[float], None] = time.sleep
+) -> float:
     """Wait until ``pause`` is cleared (or ``stop`` set); the seconds waited."""
     since = time.monotonic()
     while pause.is_set() and not (stop is not None and stop.is_set()):
-        time.sleep(PAUSE_POLL_SECONDS)
+        sleep(PAUSE_POLL_SECONDS)
     return time.monotonic() - since
 
 
