@@ -51,7 +51,12 @@ def _with(tmp_path: Path, old: str, new: str) -> Path:
             "fleet.broker",
             "unknown key",
         ),
-        ('broker_url = "mqtt://127.0.0.1:1883"', 'broker_url = "http://broker"', "fleet.broker_url", "mqtts://"),
+        (
+            'broker_url = "mqtt://127.0.0.1:1883"',
+            'broker_url = "http://broker"',
+            "fleet.broker_url",
+            "mqtts://",
+        ),
         ('site = "demo"', 'site = "Site #1"', "fleet.site", "pattern"),
     ],
 )
