@@ -1050,7 +1050,11 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=GOAL_SESSIONS, help="sessions (default 10000)")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: the clock's, printed)")
     parser.add_argument("--report", type=Path, help="also write the figures to this JSON file")
-    parser.add_argument("--size", default="1080x1920", help="window size, WIDTHxHEIGHT (default 1080x1920)")
+    parser.add_argument(
+        "--size",
+        default="1080x1920",
+        help="window size, WIDTHxHEIGHT (default 1080x1920; 540x960 at the least)",
+    )
     options = parser.parse_args()
     seed = options.seed if options.seed is not None else int(time.time())
     width, height = (int(side) for side in options.size.split("x"))
