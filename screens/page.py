@@ -36,6 +36,10 @@ Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 #: share of the screen above it, and come back once they take less than the second.
 ROWS_RIDE_SHARE = 0.3
 ROWS_STAY_SHARE = 0.22
+#: A screen this many times wider than tall is a landscape one (the bar's height left out).
+WIDE_RATIO = 1.2
+#: From this text scale on, a landscape screen puts the choices beside the text.
+SIDE_BY_SIDE_SCALE = 1.5
 
 
 @cache
@@ -88,6 +92,8 @@ class PageScreen(Screen):
     rows_ride = BooleanProperty(False)
     #: The height the rows of small buttons take above the text (0 while they ride in it).
     rows_height = NumericProperty(0)
+    #: The choices beside the text rather than under it (big text on a landscape screen).
+    side_by_side = BooleanProperty(False)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -109,6 +115,9 @@ class PageScreen(Screen):
             widget.fbind("height", self._place_rows)
         self.fbind("height", self._place_rows)
         self._arrange_rows()
+        self._action_count = 0
+        self.fbind("size", self._choose_layout)
+        self.fbind("side_by_side", self._order_columns)
 
     def show(self, page: Any, dispatcher: Any) -> None:
         """Replace the content with ``page`` (a kiosk view-model); its buttons send to ``dispatcher``."""
@@ -123,7 +132,8 @@ class PageScreen(Screen):
         self.qr = qr_texture(page.qr_url) if page.qr_url else None
         self.image = picture_texture(page.image) if page.image else None
         self.has_qr = page.qr_url is not None
-        self.columns = self.columns_for(len(page.actions))
+        self._action_count = len(page.actions)
+        self._choose_layout()
         lines = self._widgets(self.ids.lines, TextLine, len(page.lines))
         for widget, line in zip(lines, page.lines, strict=True):
             show_line(widget, line, page.rtl)
@@ -228,10 +238,37 @@ class PageScreen(Screen):
 
     def on_rtl(self, _instance: Any, rtl: bool) -> None:
         mirror(self.ids.header, rtl)
+        self._order_columns()
+
+    def _choose_layout(self, *_args: Any) -> None:
+        """Side by side or stacked, and the columns of the choices, for this size and text scale
+        (the style's scale is set before each page is shown)."""
+        self.side_by_side = self.wide() and self.style.scale >= SIDE_BY_SIDE_SCALE
+        self.columns = self.columns_for(self._action_count)
+
+    def _order_columns(self, *_args: Any) -> None:
+        """Side by side, the text comes first in the reading direction (on the right in Arabic)
+        and the pager goes under both columns, on one row; stacked, it is under the text."""
+        ids = self.ids
+        content, text = ids.content, ids.text_column
+        # Kivy lays out ``children`` from the last to the first: children[-1] is first. (``==``,
+        # not ``is``: ``ids`` holds weak proxies.)
+        text_first = not (self.side_by_side and self.rtl)
+        if (content.children[-1] == text) != text_first:
+            children = list(content.children)
+            content.clear_widgets()
+            for child in children:
+                content.add_widget(child)
+        below = ids.frame if self.side_by_side else text
+        if ids.pager.parent != below:
+            ids.pager.parent.remove_widget(ids.pager)
+            below.add_widget(ids.pager)
+
+    def wide(self) -> bool:
+        return self.width > self.height * WIDE_RATIO
 
     def columns_for(self, count: int) -> int:
-        wide = self.width > self.height * 1.2
-        return 2 if wide and count > 3 and self.style.scale < 2 else 1
+        return 2 if self.wide() and count > 3 and not self.side_by_side else 1
 
     def focusables(self) -> list[KioskButton]:
         """The actionable widgets in the keypad's order (hidden pagers are disabled): the

@@ -311,3 +311,39 @@ def test_every_welcome_control_is_reachable_with_big_text_and_speech(
         _assert_nothing_clipped(pilot, "welcome at 200 %")
         pilot.tap("start")
         assert pilot.screen == "catalogue"
+
+
+# Row 15 in landscape: stacked under the title and the rows, text at 150 or 200 % left the
+# question one line between the title and the choices; the choices now stand beside the text.
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_big_text_on_a_landscape_screen_puts_the_choices_beside_the_text(
+    display: str, size: tuple[int, int]
+) -> None:
+    with KioskPilot(size=size) as pilot:
+        pilot.tap("start")
+        pilot.tap("topic_papiers")
+        pilot.tap("procedure_carte-identite")
+        pilot.tap("continue")
+        ids = pilot.kiosk.root.screen.ids
+        assert ids.actions_scroll.top <= ids.scroll.y, "at 100 %, the choices are under the text"
+        assert ids.actions.cols == 2
+        for scale in (1.5, 2.0):
+            pilot.tap("bar_bigger")
+            assert pilot.journey.session.text_scale == scale
+            ids = pilot.kiosk.root.screen.ids
+            text, choices = ids.scroll, ids.actions_scroll
+            assert choices.x >= text.right, f"{scale}: the choices stand right of the text"
+            assert ids.actions.cols == 1
+            line = pilot.kiosk.style.body * 1.2
+            assert text.height >= 3 * line, f"{scale}: the text shows three lines at the least"
+            assert choices.height >= 3 * line, f"{scale}: a whole choice shows"
+            pager = ids.pager
+            assert pager.height > 0 and pager.top <= min(text.y, choices.y), "Voir la suite under both"
+            assert pager.height < 2 * pager.down.height, "its two buttons on one row"
+            _assert_nothing_clipped(pilot, f"question at {scale}")
+        pilot.tap("lang_ar")
+        ids = pilot.kiosk.root.screen.ids
+        assert ids.scroll.x >= ids.actions_scroll.right, "in Arabic the text comes first, on the right"
+        _assert_nothing_clipped(pilot, "Arabic question at 200 %")
+        for action in pilot.journey.page.actions:
+            assert pilot.reveal(action.id)["height"] > 0, action.id
