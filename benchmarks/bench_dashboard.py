@@ -53,7 +53,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+import httpx2
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import Engine, func, select
@@ -359,7 +359,7 @@ class PacedPublisher:
 
 def scrape(serve: ServeProcess, token: str) -> dict[str, float]:
     """Every sample of one scrape of /metrics, by name and labels."""
-    response = httpx.get(f"{serve.url}/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    response = httpx2.get(f"{serve.url}/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=30)
     samples = {}
     for line in response.text.splitlines():
         if line and not line.startswith("#"):
@@ -508,7 +508,7 @@ def cost(directory: Path, kiosks: int) -> None:
 
 
 def api_total(serve: ServeProcess, token: str) -> int:
-    response = httpx.get(f"{serve.url}/api/kiosks", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    response = httpx2.get(f"{serve.url}/api/kiosks", headers={"Authorization": f"Bearer {token}"}, timeout=10)
     return int(response.json()["total"])
 
 
@@ -597,7 +597,7 @@ def fleet_page(directory: Path, kiosks: int) -> None:
             times = []
             for _ in range(10):
                 started = time.perf_counter()
-                httpx.get(f"{serve.url}{path}", headers=headers, timeout=30).raise_for_status()
+                httpx2.get(f"{serve.url}{path}", headers=headers, timeout=30).raise_for_status()
                 times.append(time.perf_counter() - started)
             median, slowest = statistics.median(times) * 1000, max(times) * 1000
             print(f"   GET {path:<28} median {median:6.0f} ms   max {slowest:6.0f} ms")

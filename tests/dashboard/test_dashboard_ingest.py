@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
+import httpx2
 import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
@@ -60,7 +60,7 @@ def simulate(broker: Broker, log: Path, *arguments: str) -> subprocess.Popen[byt
 
 
 def api(serve: ServeProcess, token: str, path: str) -> dict:  # type: ignore[type-arg]
-    response = httpx.get(f"{serve.url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    response = httpx2.get(f"{serve.url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=5)
     response.raise_for_status()
     return response.json()
 

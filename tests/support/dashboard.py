@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
-import httpx
+import httpx2
 
 T = TypeVar("T")
 #: The password every test account gets.
@@ -106,13 +106,13 @@ class ServeProcess:
         if self.process.poll() is not None:
             raise AssertionError(f"serve exited {self.process.returncode}:\n{self.log.read_text()[-3000:]}")
         try:
-            return bool(httpx.get(f"{self.url}/healthz", timeout=1).json()["ingest_subscribed"])
-        except httpx.HTTPError:
+            return bool(httpx2.get(f"{self.url}/healthz", timeout=1).json()["ingest_subscribed"])
+        except httpx2.HTTPError:
             return False
 
     def metric(self, token: str, name: str, labels: dict[str, str] | None = None) -> float:
         """One sample of /metrics (0 when absent)."""
-        text = httpx.get(f"{self.url}/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=5).text
+        text = httpx2.get(f"{self.url}/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=5).text
         wanted = name + (
             "{" + ",".join(f'{key}="{value}"' for key, value in labels.items()) + "}" if labels else ""
         )
