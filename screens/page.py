@@ -188,13 +188,14 @@ class PageScreen(Screen):
 
     def _arrange_rows(self, *_args: Any) -> None:
         """The rows of small buttons above the text while they take less than a fixed share of
-        the screen; beyond, at the end of the text's scroll area, so that the text comes first
-        and "Voir la suite" leads to them."""
+        the screen; beyond (and side by side), at the end of the text's scroll area, so that the
+        text comes first and "Voir la suite" leads to them."""
         ids = self.ids
         rows = ids.tools.height + ids.secondary.height
         # Apart from each other so that moving the rows (which rewraps them) cannot flip it back.
         share = ROWS_STAY_SHARE if self.rows_ride else ROWS_RIDE_SHARE
-        ride = rows > self.height * share
+        # Side by side, the column is narrow: a row would wrap onto several lines over the text.
+        ride = self.side_by_side or rows > self.height * share
         if ride != self.rows_ride:
             self.rows_ride = ride
             for row in (ids.tools, ids.secondary):
@@ -247,8 +248,10 @@ class PageScreen(Screen):
         self.columns = self.columns_for(self._action_count)
 
     def _order_columns(self, *_args: Any) -> None:
-        """Side by side, the text comes first in the reading direction (on the right in Arabic)
-        and the pager goes under both columns, on one row; stacked, it is under the text."""
+        """Side by side: the title heads the text's column, the choices take the other one's
+        whole height, the text comes first in the reading direction (on the right in Arabic),
+        the rows of small buttons ride in the text and the pager goes under both columns, on one
+        row. Stacked: the title above all, the pager under the text."""
         ids = self.ids
         content, text = ids.content, ids.text_column
         # Kivy lays out ``children`` from the last to the first: children[-1] is first. (``==``,
@@ -263,6 +266,11 @@ class PageScreen(Screen):
         if ids.pager.parent != below:
             ids.pager.parent.remove_widget(ids.pager)
             below.add_widget(ids.pager)
+        above = text if self.side_by_side else ids.frame
+        if ids.header.parent != above:
+            ids.header.parent.remove_widget(ids.header)
+            above.add_widget(ids.header, index=len(above.children))
+        self._arrange_rows()
 
     def wide(self) -> bool:
         return self.width > self.height * WIDE_RATIO

@@ -347,3 +347,12 @@ def test_big_text_on_a_landscape_screen_puts_the_choices_beside_the_text(
         _assert_nothing_clipped(pilot, "Arabic question at 200 %")
         for action in pilot.journey.page.actions:
             assert pilot.reveal(action.id)["height"] > 0, action.id
+        # With the keypad, each choice comes into view as the focus reaches it: whole, unless
+        # it is taller than the column (four lines of Arabic at 200 %).
+        room = pilot.kiosk.root.screen.ids.actions_scroll.height
+        for action in pilot.journey.page.actions:
+            pilot.key("down")  # the focus moves (and shows) at least once per choice
+            while pilot.focused().action_id != action.id:
+                pilot.key("down")
+            (shown,) = [w for w in pilot.widgets() if w["id"] == action.id]
+            assert shown["height"] >= min(shown["widget"].height, room * 0.9), action.id
