@@ -118,6 +118,18 @@ class PageScreen(Screen):
         self._action_count = 0
         self.fbind("size", self._choose_layout)
         self.fbind("side_by_side", self._order_columns)
+        for widget, name in (
+            (ids.actions, "height"),
+            (ids.header, "height"),
+            (ids.pager, "height"),
+            (self, "height"),
+            (self, "rows_height"),
+            (self, "side_by_side"),
+            (self.style, "padding"),
+            (self.style, "spacing"),
+        ):
+            widget.fbind(name, self._fit_actions)
+        self._fit_actions()
 
     def show(self, page: Any, dispatcher: Any) -> None:
         """Replace the content with ``page`` (a kiosk view-model); its buttons send to ``dispatcher``."""
@@ -209,6 +221,24 @@ class PageScreen(Screen):
                 ids.frame.add_widget(ids.secondary, index=place)
                 ids.frame.add_widget(ids.tools, index=place + 1)
         self.rows_height = 0 if self.rows_ride else rows
+
+    def _fit_actions(self, *_args: Any) -> None:
+        """Stacked, the choices' area is never taller than what the title, the rows above and a
+        little text leave free. Side by side, its column sets its height: a height given here
+        too would fight the column's (the pager, which shows when the area overflows, sits
+        under both columns and would flip the height back and forth within a frame)."""
+        if self.side_by_side:
+            return
+        ids, style = self.ids, self.style
+        free = (
+            self.height * 0.85
+            - ids.header.height
+            - self.rows_height
+            - ids.pager.height
+            - style.padding * 2
+            - style.spacing * 5
+        )
+        ids.actions_scroll.height = max(0, min(ids.actions.height, self.height * 0.62, free))
 
     def _keep_top(self, *_args: Any) -> None:
         if self._at_top:

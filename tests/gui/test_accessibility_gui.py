@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from accessibility.speech import RecordingEngine
+from kiosk.session import TEXT_SCALES
 from kiosk.testing import KioskPilot
 from kiosk.viewmodels import sentence
 
@@ -321,6 +322,11 @@ def test_big_text_on_a_landscape_screen_puts_the_choices_beside_the_text(
 ) -> None:
     with KioskPilot(size=size) as pilot:
         pilot.tap("start")
+        # On the catalogue at 150 %, the choices' height was once set both by their column and
+        # by the stacked layout's rule, and flipped within a frame: the app never settled.
+        for _ in TEXT_SCALES:
+            pilot.tap("bar_bigger")
+        assert pilot.journey.session.text_scale == 1.0
         pilot.tap("topic_papiers")
         pilot.tap("procedure_carte-identite")
         pilot.tap("continue")
