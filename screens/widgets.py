@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
@@ -241,6 +242,12 @@ class ScrollPager(StackLayout):
 
     They show only while some area's content is taller than the area; each press moves by one
     screenful less a line, so the reader keeps their place.
+
+    Showing them takes their row's height from the areas, so whether they are needed is decided
+    on the next frame, once the layout has settled. Decided on each height change, it read an
+    area laid out with the row and the other one without: with content taller than the areas
+    with the row but shorter than without it (both layouts are right), each decision undid the
+    last, one pass behind, and the page was laid out again every frame, for ever.
     """
 
     style = ObjectProperty(None)
@@ -255,6 +262,7 @@ class ScrollPager(StackLayout):
         super().__init__(**kwargs)
         self.down: PagerButton | None = None
         self.up: PagerButton | None = None
+        self._update_soon = Clock.create_trigger(self.update)
         self.fbind("style", self._build)
         self.fbind("areas", self._watch)
         self._build()
@@ -269,7 +277,7 @@ class ScrollPager(StackLayout):
         self.down.alt, self.up.alt = alt_text("down"), alt_text("up")
         for button in (self.down, self.up):
             self.add_widget(button)
-        self.fbind("minimum_height", self.update)
+        self.fbind("minimum_height", self._update_soon)
         self.fbind("width", self._fit)
         self._fit()
         self.update()
@@ -281,10 +289,10 @@ class ScrollPager(StackLayout):
 
     def _watch(self, *_args: Any) -> None:
         for area in self.areas:
-            area.fbind("scroll_y", self.update)
-            area.fbind("height", self.update)
+            area.fbind("scroll_y", self._update_soon)
+            area.fbind("height", self._update_soon)
             for child in area.children:
-                child.fbind("height", self.update)
+                child.fbind("height", self._update_soon)
         self.update()
 
     def set_labels(self, down: str, up: str) -> None:

@@ -64,12 +64,14 @@ class KioskPilot:
         self.kiosk: Any = None
         self.quit_requested = False
         self.leaked = False
+        self._paced_fps = 0.0
 
     def __enter__(self) -> KioskPilot:
         from kiosk.bootstrap import prepare_kivy
 
         prepare_kivy()
         from kivy.base import EventLoop
+        from kivy.clock import Clock
         from kivy.core.window import Window
 
         from accessibility.speech import RecordingEngine
@@ -77,6 +79,10 @@ class KioskPilot:
 
         EventLoop.ensure_window()
         Window.size = self.size
+        # Kivy paces its frames to 60 a second by sleeping between them. The pilot draws a frame
+        # only when it needs one, and waits for the app's own work with settle(): the pacing
+        # only added sleeps (a sixth of a soak's time, and of the GUI tests').
+        self._paced_fps, Clock._max_fps = Clock._max_fps, 0
         self.engine = self._speech_engine or RecordingEngine()
         self.kiosk = assemble(
             self.config,
@@ -113,6 +119,9 @@ class KioskPilot:
             if reference() is None:
                 break
         self.leaked = reference() is not None
+        from kivy.clock import Clock
+
+        Clock._max_fps = self._paced_fps
 
     def _on_quit(self) -> None:
         self.quit_requested = True
@@ -170,6 +179,7 @@ class KioskPilot:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             self._frame()
+            time.sleep(0.001)  # unpaced frames: let the app's other threads run meanwhile
 
     # -- reading the screen ------------------------------------------------------------------
 
