@@ -1,55 +1,27 @@
-"""A short soak (issue 13): random valid sessions with faults injected, no crash and no lost event."""
+"""A short soak (issue 13) in the portrait window: random valid sessions with faults injected,
+no crash and no lost event; and the soak's own figures."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from support.soak import load_soak, run_short_soak
+
 pytestmark = pytest.mark.gui
 
-SOAK = Path(__file__).resolve().parents[2] / "benchmarks" / "soak.py"
-#: Sessions in the short run: about 9 minutes on a 2-core machine under Xvfb (the full soak,
-#: `make soak`, runs 10,000).
-SESSIONS = 300
+#: Sessions in the short run: about 5 minutes on a 2-core machine under Xvfb (the full soak,
+#: `make soak`, runs 10,000; test_soak_landscape.py runs 100 more in a landscape window).
+SESSIONS = 200
 #: A smaller window than the totem's: Xvfb draws in software, and the faults, not the pixels,
 #: are what this run is about.
 SIZE = (540, 960)
 
 
-def load_soak() -> ModuleType:
-    """benchmarks/soak.py (the benchmarks are scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location("benchmarks_soak", SOAK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it runs
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.timeout(1500)
 def test_a_short_soak_has_no_crash_and_loses_no_event(display: str, tmp_path: Path) -> None:
-    soak = load_soak()
-    figures = soak.run_soak(SESSIONS, seed=13, work=tmp_path, size=SIZE)
-    summary = soak.report(figures)
-    assert figures.sessions == SESSIONS, summary
-    assert figures.crashes == 0, summary
-    assert figures.events_lost == 0 and figures.events_sent == figures.sessions_ended > 0, summary
-    # After a killed speech engine, the kiosk speaks again by itself from the next session on.
-    assert figures.speech_back == figures.speech_checked > 0, summary
-    # Every kind of fault was injected at least once (the cycles in soak.Faults make sure of it).
-    assert set(figures.faults) >= {
-        "broker restarted",
-        "speech engine killed",
-        "card pulled mid-read",
-        "paper out",
-    }, summary
-    # No check of the freed widget trees here: pytest keeps each logged record of the test, and a
-    # crash's record keeps its traceback, whose frames hold that kiosk. The soak script, which
-    # keeps no record, reports them.
+    run_short_soak(SESSIONS, seed=13, size=SIZE, work=tmp_path)
 
 
 def test_the_memory_trend_is_the_second_half_slope() -> None:
