@@ -243,11 +243,11 @@ class ScrollPager(StackLayout):
     They show only while some area's content is taller than the area; each press moves by one
     screenful less a line, so the reader keeps their place.
 
-    Showing them takes their row's height from the areas, so whether they are needed is decided
-    on the next frame, once the layout has settled. Decided on each height change, it read an
-    area laid out with the row and the other one without: with content taller than the areas
-    with the row but shorter than without it (both layouts are right), each decision undid the
-    last, one pass behind, and the page was laid out again every frame, for ever.
+    Showing them takes their row's height from the areas, so they show at once but go only on
+    the next frame, if nothing overflows once the layout has settled. Decided both ways on each
+    height change, they read an area laid out with the row and the other one without: with
+    content taller than the areas with the row and shorter than without (both layouts are
+    right), each decision undid the last, one pass behind, and the page never settled.
     """
 
     style = ObjectProperty(None)
@@ -262,7 +262,7 @@ class ScrollPager(StackLayout):
         super().__init__(**kwargs)
         self.down: PagerButton | None = None
         self.up: PagerButton | None = None
-        self._update_soon = Clock.create_trigger(self.update)
+        self._hide_if_it_fits = Clock.create_trigger(self._hide_unless_needed)
         self.fbind("style", self._build)
         self.fbind("areas", self._watch)
         self._build()
@@ -277,7 +277,7 @@ class ScrollPager(StackLayout):
         self.down.alt, self.up.alt = alt_text("down"), alt_text("up")
         for button in (self.down, self.up):
             self.add_widget(button)
-        self.fbind("minimum_height", self._update_soon)
+        self.fbind("minimum_height", self.update)
         self.fbind("width", self._fit)
         self._fit()
         self.update()
@@ -289,10 +289,10 @@ class ScrollPager(StackLayout):
 
     def _watch(self, *_args: Any) -> None:
         for area in self.areas:
-            area.fbind("scroll_y", self._update_soon)
-            area.fbind("height", self._update_soon)
+            area.fbind("scroll_y", self.update)
+            area.fbind("height", self.update)
             for child in area.children:
-                child.fbind("height", self._update_soon)
+                child.fbind("height", self.update)
         self.update()
 
     def set_labels(self, down: str, up: str) -> None:
@@ -316,11 +316,26 @@ class ScrollPager(StackLayout):
     def update(self, *_args: Any) -> None:
         if self.down is None or self.up is None:
             return
-        self.needed = any(self._overflow(area) > 1 for area in self.areas)
         self.down.disabled = not self._scrollable(1)
         self.up.disabled = not self._scrollable(-1)
-        self.height = self.minimum_height if self.needed else 0
-        self.opacity = 1 if self.needed else 0
+        if self._overflowing():
+            self._show(True)
+        elif self.needed:
+            self._hide_if_it_fits()
+        else:
+            self._show(False)
+
+    def _overflowing(self) -> bool:
+        return any(self._overflow(area) > 1 for area in self.areas)
+
+    def _hide_unless_needed(self, *_args: Any) -> None:
+        if not self._overflowing():
+            self._show(False)
+
+    def _show(self, needed: bool) -> None:
+        self.needed = needed
+        self.height = self.minimum_height if needed else 0
+        self.opacity = 1 if needed else 0
 
     def turn(self, direction: int) -> None:
         """Scroll by one screenful less a line: 1 on through the text then the buttons, -1 back."""
