@@ -319,20 +319,20 @@ class ScrollPager(StackLayout):
         self.down.disabled = not self._scrollable(1)
         self.up.disabled = not self._scrollable(-1)
         if self._overflowing():
-            self._show(True)
+            self._set_needed(True)
         elif self.needed:
             self._hide_if_it_fits()
         else:
-            self._show(False)
+            self._set_needed(False)
 
     def _overflowing(self) -> bool:
         return any(self._overflow(area) > 1 for area in self.areas)
 
     def _hide_unless_needed(self, *_args: Any) -> None:
         if not self._overflowing():
-            self._show(False)
+            self._set_needed(False)
 
-    def _show(self, needed: bool) -> None:
+    def _set_needed(self, needed: bool) -> None:
         self.needed = needed
         self.height = self.minimum_height if needed else 0
         self.opacity = 1 if needed else 0
