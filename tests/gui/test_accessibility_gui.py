@@ -127,6 +127,28 @@ def test_focus_cycles_through_every_control_and_the_bar(pilot: KioskPilot) -> No
             pilot.tap(next_tap)
 
 
+# Row 17: the focus ring is drawn, in the theme's focus colour, around the focused control only.
+def test_the_focus_ring_is_drawn_around_the_focused_control_only(pilot: KioskPilot, tmp_path: Path) -> None:
+    from PIL import Image
+
+    pilot.key("down")
+    ring = focused(pilot)["widget"]
+    other = next(w["widget"] for w in pilot.widgets() if not w["focused"] and not w["disabled"])
+    picture = Image.open(pilot.screenshot(tmp_path / "focus.png")).convert("RGB")
+
+    def left_of(button) -> tuple[int, int, int]:
+        """The pixel half a ring's width left of ``button``, halfway up (the image's y runs down)."""
+        x = button.to_window(button.x, button.center_y)[0] - button.style.focus_width / 2
+        y = picture.height - button.to_window(button.x, button.center_y)[1]
+        return picture.getpixel((round(x), round(y)))
+
+    def near(pixel: tuple[int, int, int], rgba: list[float]) -> bool:
+        return all(abs(value - round(channel * 255)) <= 8 for value, channel in zip(pixel, rgba))
+
+    assert near(left_of(ring), ring.style.focus), "the focused control has its ring"
+    assert not near(left_of(other), other.style.focus), "a control without the focus has none"
+
+
 # Row 5: plugging a headset on the welcome screen turns speech on.
 def test_plugging_a_headset_turns_speech_on(pilot: KioskPilot) -> None:
     pilot.plug_headset()
