@@ -143,7 +143,8 @@ def test_the_focus_ring_is_drawn_around_the_focused_control_only(pilot: KioskPil
         return picture.getpixel((round(x), round(y)))
 
     def near(pixel: tuple[int, int, int], rgba: list[float]) -> bool:
-        return all(abs(value - round(channel * 255)) <= 8 for value, channel in zip(pixel, rgba))
+        expected = [round(channel * 255) for channel in rgba[:3]]
+        return all(abs(value - channel) <= 8 for value, channel in zip(pixel, expected, strict=True))
 
     assert near(left_of(ring), ring.style.focus), "the focused control has its ring"
     assert not near(left_of(other), other.style.focus), "a control without the focus has none"
