@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -127,7 +128,7 @@ def test_focus_cycles_through_every_control_and_the_bar(pilot: KioskPilot) -> No
             pilot.tap(next_tap)
 
 
-# Row 17: the focus ring is drawn, in the theme's focus colour, around the focused control only.
+# Row 13: the focus ring is drawn, in the theme's focus colour, around the focused control only.
 def test_the_focus_ring_is_drawn_around_the_focused_control_only(pilot: KioskPilot, tmp_path: Path) -> None:
     from PIL import Image
 
@@ -136,11 +137,10 @@ def test_the_focus_ring_is_drawn_around_the_focused_control_only(pilot: KioskPil
     other = next(w["widget"] for w in pilot.widgets() if not w["focused"] and not w["disabled"])
     picture = Image.open(pilot.screenshot(tmp_path / "focus.png")).convert("RGB")
 
-    def left_of(button) -> tuple[int, int, int]:
+    def left_of(button: Any) -> tuple[int, int, int]:
         """The pixel half a ring's width left of ``button``, halfway up (the image's y runs down)."""
-        x = button.to_window(button.x, button.center_y)[0] - button.style.focus_width / 2
-        y = picture.height - button.to_window(button.x, button.center_y)[1]
-        return picture.getpixel((round(x), round(y)))
+        x, y = button.to_window(button.x, button.center_y)
+        return picture.getpixel((round(x - button.style.focus_width / 2), round(picture.height - y)))
 
     def near(pixel: tuple[int, int, int], rgba: list[float]) -> bool:
         expected = [round(channel * 255) for channel in rgba[:3]]
