@@ -1,4 +1,4 @@
-"""The screen the kiosk runs on: a virtual one (Xvfb) when the machine has none, and screenshots."""
+"""The screen the kiosk runs on: a virtual one (Xvfb) if the machine has none, what draws it, screenshots."""
 
 from __future__ import annotations
 
@@ -72,6 +72,35 @@ def screenshot(window: Any, path: Path, run_frames: Callable[[], None]) -> Path:
     # Window.screenshot adds a counter to the name it is given: move its file to ``path``.
     Path(written[0]).replace(path)
     return path
+
+
+#: What Mesa, Google and Windows call the OpenGL renderers that draw on the processor.
+SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swrast", "software rasterizer", "swiftshader", "gdi generic")
+
+
+def drawn_in_software(renderer: str) -> bool:
+    """Whether ``renderer`` (OpenGL's GL_RENDERER string) draws on the processor, not a GPU."""
+    name = renderer.lower()
+    return any(software in name for software in SOFTWARE_RENDERERS)
+
+
+def print_renderer() -> None:
+    """Open a hidden Kivy window on the current display and print what draws it (GL_RENDERER).
+
+    `kiosk doctor` runs this in a process of its own: a window that cannot open ends that process,
+    not the doctor, and the kiosk's screen shows nothing of it.
+    """
+    from kiosk.bootstrap import prepare_kivy
+
+    prepare_kivy()
+    from kivy.config import Config
+
+    Config.set("graphics", "window_state", "hidden")
+    from kivy.core.window import Window
+    from kivy.graphics.opengl import GL_RENDERER, glGetString
+
+    print(glGetString(GL_RENDERER).decode(errors="replace"))
+    Window.close()
 
 
 def desktop_size() -> tuple[int, int] | None:

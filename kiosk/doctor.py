@@ -6,6 +6,9 @@ import datetime as dt
 import os
 import shutil
 import socket
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from enum import Enum
@@ -122,6 +125,52 @@ def check_display(environment: dict[str, str] | None = None) -> list[Check]:
     return [Check("display", Verdict.PROBLEM, "no DISPLAY or WAYLAND_DISPLAY", remedy)]
 
 
+def check_graphics(environment: dict[str, str] | None = None, timeout: float = 30.0) -> list[Check]:
+    """What draws the screen: a graphics chip, or the processor (every frame then takes longer)."""
+    from kiosk.display import drawn_in_software
+
+    environment = dict(os.environ) if environment is None else environment
+    if not environment.get("DISPLAY"):
+        return []  # the display check says there is no screen; the kiosk draws through X only
+    # A Kivy of its own, in a throw-away home (its configuration and logs go there), through X as
+    # the kiosk draws: SDL would otherwise fall back to drawing off screen, always in software.
+    with tempfile.TemporaryDirectory(prefix="kiosk-doctor-") as home:
+        try:
+            probe = subprocess.run(
+                [sys.executable, "-c", "from kiosk.display import print_renderer; print_renderer()"],
+                env={**environment, "KIVY_HOME": home, "SDL_VIDEODRIVER": "x11"},
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            probe = None
+    answer = probe.stdout.strip().splitlines() if probe is not None and probe.returncode == 0 else []
+    if not answer:
+        said = probe.stderr.strip().splitlines() if probe is not None else []
+        reason = said[-1] if said else f"no answer within {timeout:.0f} s"
+        return [
+            Check(
+                "graphics",
+                Verdict.WARNING,
+                f"could not open a window to ask what draws the screen: {reason}",
+                "check the kiosk's display session (docs/deployment.md, 'The session')",
+            )
+        ]
+    renderer = answer[-1]
+    if drawn_in_software(renderer):
+        return [
+            Check(
+                "graphics",
+                Verdict.WARNING,
+                f"drawn by the processor, not a graphics chip ({renderer}): "
+                "every screen changes more slowly, the more so on a large screen",
+                "install the driver of this machine's graphics chip (docs/deployment.md, 'Before you start')",
+            )
+        ]
+    return [Check("graphics", Verdict.OK, renderer)]
+
+
 #: The port of each broker URL scheme when the URL names none.
 BROKER_PORTS = {"mqtt": 1883, "mqtts": 8883, "ws": 80, "wss": 443}
 #: What to do about each printer health code, for the technician.
@@ -210,6 +259,7 @@ def examine(config: SiteConfig, max_age: dt.timedelta, printer_url: str | None =
     return run_checks(
         [
             check_display,
+            check_graphics,
             lambda: check_speech(config),
             lambda: check_content(config, max_age),
             lambda: check_printer(config, printer_url),

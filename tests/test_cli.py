@@ -122,6 +122,37 @@ def _site_with_printer(tmp_path: Path, url: str) -> Path:
     return site
 
 
+def test_doctor_says_what_draws_the_screen(display: str) -> None:
+    from kiosk.doctor import Verdict, check_graphics
+
+    (found,) = check_graphics()
+    # Xvfb has no graphics chip: Mesa draws its windows on the processor.
+    assert found.part == "graphics" and found.verdict is Verdict.WARNING
+    assert found.finding.startswith("drawn by the processor, not a graphics chip (")
+    assert "driver" in found.remedy
+    (unreachable,) = check_graphics({**os.environ, "DISPLAY": ":4321"})
+    assert unreachable.verdict is Verdict.WARNING and "could not open a window" in unreachable.finding
+    assert check_graphics({"PATH": os.environ["PATH"]}) == [], "no display: the display check says so"
+
+
+def test_software_renderers_are_told_from_graphics_chips() -> None:
+    from kiosk.display import drawn_in_software
+
+    for software in (
+        "llvmpipe (LLVM 15.0.6, 256 bits)",
+        "softpipe",
+        "Software Rasterizer",
+        "SwiftShader Device (Subzero)",
+    ):
+        assert drawn_in_software(software), software
+    for chip in (
+        "Mesa Intel(R) UHD Graphics 620 (KBL GT2)",
+        "V3D 4.2",
+        "AMD Radeon Graphics (radeonsi, renoir, LLVM 15.0.6, DRM 3.49, 6.1.0-18-amd64)",
+    ):
+        assert not drawn_in_software(chip), chip
+
+
 def test_print_status_and_test_use_the_configured_printer(tmp_path: Path, fake_printer) -> None:
     site = _site_with_printer(tmp_path, fake_printer.url)
     status = subprocess.run(
@@ -151,6 +182,7 @@ def test_doctor_says_each_part_and_exits_non_zero_on_a_problem(tmp_path: Path, f
 
     checks = {check["part"]: check for check in json.loads(ready.stdout)}
     assert checks["printer"]["verdict"] == "ok" and checks["card reader"]["verdict"] == "ok"
+    assert checks["graphics"]["verdict"] == "warning", "no X server answers on :99"
     assert ready.returncode == (0 if all(c["verdict"] != "problem" for c in checks.values()) else 1)
     fake_printer.paper = "out"
     out = subprocess.run(
