@@ -30,7 +30,7 @@ from fleet.protocol import AppCrash, AppRestart, KioskState  # noqa: E402
 from kiosk import __version__  # noqa: E402
 from kiosk.config import SiteConfig  # noqa: E402
 from kiosk.content import DEFAULT_CONTENT_DIR, ContentLibrary  # noqa: E402
-from kiosk.display import desktop_size, fit_window  # noqa: E402
+from kiosk.display import desktop_size, drawn_in_software, fit_window, renderer  # noqa: E402
 from kiosk.fleet_link import FleetLink  # noqa: E402
 from kiosk.hardware import build_card_reader, build_health_monitor, build_printer  # noqa: E402
 from kiosk.heap import give_back_free_memory, set_aside_startup_objects  # noqa: E402
@@ -345,6 +345,7 @@ class KioskApp(App):
             Window.size = fit_window(display.size, desktop_size())
             Window.top, Window.left = 0, 0
         Window.bind(on_request_close=self._on_request_close)
+        self._log_renderer()
         for stop_signal in (signal.SIGTERM, signal.SIGINT):
             signal.signal(stop_signal, self._on_stop_signal)
         ExceptionManager.add_handler(_CrashHandler(self))
@@ -354,6 +355,19 @@ class KioskApp(App):
         self.kiosk = assemble(self.site_config, speech_engine=engine, on_quit=self._quit)
         self._report_start()
         return self.kiosk.root
+
+    def _log_renderer(self) -> None:
+        """Say in the journal what draws the screen: a sluggish kiosk without its graphics driver
+        is drawn by the processor."""
+        drawn_by = renderer()
+        if drawn_in_software(drawn_by):
+            logger.warning(
+                "the screen is drawn by the processor (%s), not a graphics chip: every screen changes "
+                "more slowly; install the graphics driver (kiosk doctor)",
+                drawn_by,
+            )
+        else:
+            logger.info("the screen is drawn by %s", drawn_by)
 
     def _report_start(self) -> None:
         assert self.kiosk is not None

@@ -84,8 +84,15 @@ def drawn_in_software(renderer: str) -> bool:
     return any(software in name for software in SOFTWARE_RENDERERS)
 
 
+def renderer() -> str:
+    """What draws Kivy's window, open in this process (OpenGL's GL_RENDERER)."""
+    from kivy.graphics.opengl import GL_RENDERER, glGetString
+
+    return bytes(glGetString(GL_RENDERER)).decode(errors="replace")
+
+
 def print_renderer() -> None:
-    """Open a hidden Kivy window on the current display and print what draws it (GL_RENDERER).
+    """Open a hidden Kivy window on the current display and print what draws it.
 
     `kiosk doctor` runs this in a process of its own: a window that cannot open ends that process,
     not the doctor, and the kiosk's screen shows nothing of it.
@@ -97,9 +104,8 @@ def print_renderer() -> None:
 
     Config.set("graphics", "window_state", "hidden")
     from kivy.core.window import Window
-    from kivy.graphics.opengl import GL_RENDERER, glGetString
 
-    print(glGetString(GL_RENDERER).decode(errors="replace"))
+    print(renderer())
     Window.close()
 
 

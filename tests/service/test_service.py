@@ -68,9 +68,13 @@ def test_ready_watchdog_and_a_clean_stop_on_sigterm(
 ) -> None:
     environment, notifications = service
     watcher = Listener(mosquitto, (state_topic(SITE, KIOSK),))
-    process = subprocess.Popen(
-        [str(KIOSK_COMMAND), "run", "--config", str(fleet_site(tmp_path, mosquitto))], env=environment
-    )
+    journal = tmp_path / "stderr.log"
+    with journal.open("w") as stderr:
+        process = subprocess.Popen(
+            [str(KIOSK_COMMAND), "run", "--config", str(fleet_site(tmp_path, mosquitto))],
+            env=environment,
+            stderr=stderr,
+        )
     try:
         notifications.wait_for("READY=1")
         notifications.wait_for("WATCHDOG=1")
@@ -81,6 +85,8 @@ def test_ready_watchdog_and_a_clean_stop_on_sigterm(
         assert time.monotonic() - stopped_at < 5
         notifications.wait_for("STOPPING=1")
         watcher.wait_for(lambda m: b'"disconnected"' in m.payload)
+        # Xvfb has no graphics chip: the journal says the screen is drawn in software.
+        assert "the screen is drawn by the processor (" in journal.read_text()
     finally:
         process.kill()
         watcher.close()
