@@ -78,9 +78,9 @@ def screenshot(window: Any, path: Path, run_frames: Callable[[], None]) -> Path:
 SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swrast", "software rasterizer", "swiftshader", "gdi generic")
 
 
-def drawn_in_software(renderer: str) -> bool:
-    """Whether ``renderer`` (OpenGL's GL_RENDERER string) draws on the processor, not a GPU."""
-    name = renderer.lower()
+def drawn_in_software(gl_renderer: str) -> bool:
+    """Whether ``gl_renderer`` (OpenGL's GL_RENDERER string) draws on the processor, not a GPU."""
+    name = gl_renderer.lower()
     return any(software in name for software in SOFTWARE_RENDERERS)
 
 
