@@ -7,7 +7,7 @@ import os
 
 def prepare_kivy() -> None:
     """No command-line parsing by Kivy, its logs through Python logging, Escape never quits, no
-    multi-touch emulation by the mouse, signals left to the application."""
+    multi-touch emulation by the mouse, no multisampling, signals left to the application."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
@@ -19,3 +19,7 @@ def prepare_kivy() -> None:
 
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("input", "mouse", "mouse,disable_multitouch")
+    # Kivy asks for multisampling by default: four samples a pixel, which a kiosk drawn by its
+    # processor (no graphics driver, or Xvfb) pays on every frame, for smoother edges the
+    # screens' large flat shapes do not need. The environment can still ask for it.
+    Config.set("graphics", "multisamples", os.environ.get("KCFG_GRAPHICS_MULTISAMPLES", "0"))
