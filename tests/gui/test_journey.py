@@ -282,3 +282,13 @@ def test_the_scroll_bars_stay_still_and_keep_one_binding(pilot: KioskPilot) -> N
         assert [o for o in observers if getattr(o, "__name__", "") == "_change_bar_color"] == [
             scroll._change_bar_color
         ]
+
+
+def test_the_window_is_drawn_without_multisampling(pilot: KioskPilot) -> None:
+    """Kivy's default asks for four samples a pixel, which a kiosk drawing on its processor pays
+    on every frame (the swap took twice as long under llvmpipe)."""
+    from kivy.graphics.opengl import glGetIntegerv
+
+    gl_samples = 0x80A9
+    assert pilot.screen == "home"
+    assert glGetIntegerv(gl_samples)[0] == 0
