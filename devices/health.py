@@ -34,7 +34,7 @@ def utc_now() -> dt.datetime:
 class DeviceHealth:
     """One device's state at one poll."""
 
-    #: The device's name in the kiosk ("printer", "card_reader").
+    #: The device's name in the kiosk ("printer", "card_reader", "screen").
     device: str
     #: It is there: driver installed, reachable, answering.
     present: bool
@@ -80,6 +80,12 @@ def card_reader_health(
     if not reader.readers():
         return DeviceHealth(device, False, False, "no_reader", "no_reader", now())
     return DeviceHealth(device, True, True)
+
+
+def screen_health(drawn_in_software: bool, device: str = "screen") -> DeviceHealth:
+    """The screen's health: it works either way, but drawn by the processor (no graphics driver)
+    every screen change is slower, which IT staff want to know ("drawn_in_software")."""
+    return DeviceHealth(device, True, True, "drawn_in_software" if drawn_in_software else "ok")
 
 
 class HealthMonitor:

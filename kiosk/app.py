@@ -131,7 +131,11 @@ class Kiosk:
         self.content = ContentLibrary(config.content_directory or DEFAULT_CONTENT_DIR)
         # The monitor reports on its own thread: hand each change to the UI thread (and to the
         # fleet's agent, which takes events from any thread).
-        self.health = build_health_monitor(config, printer, card_reader, self._device_changed)
+        #: What draws the window (OpenGL's renderer): the mediator's status screen names it.
+        self.renderer = renderer()
+        self.health = build_health_monitor(
+            config, printer, card_reader, self._device_changed, drawn_in_software(self.renderer)
+        )
         if config.fleet.enabled:
             self.fleet = FleetLink(
                 config,
@@ -201,6 +205,7 @@ class Kiosk:
             if reader_type == "none"
             else DeviceStatus(Device.CARD_READER, state(reader), reader_type, reader.detail),
             DeviceStatus(Device.SPEECH, DeviceState.WORKING if self.speech.available else DeviceState.FAULT),
+            DeviceStatus(Device.SCREEN, DeviceState.WORKING, self.renderer, self.health.get("screen").detail),
             self._fleet_status(),
         ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from devices.health import DeviceHealth, HealthMonitor, card_reader_health, printer_health
+from devices.health import DeviceHealth, HealthMonitor, card_reader_health, printer_health, screen_health
 from devices.idcard import CardReader
 from devices.idcard.factory import create_reader
 from devices.printer import ReceiptPrinter
@@ -32,10 +32,13 @@ def build_health_monitor(
     printer: ReceiptPrinter,
     card_reader: CardReader,
     on_change: Callable[[DeviceHealth], None],
+    drawn_in_software: bool = False,
 ) -> HealthMonitor:
     """The devices' health, polled on the monitor's own thread (a printer's status may take
-    seconds); a card reader configured as "none" is not watched."""
+    seconds); a card reader configured as "none" is not watched. ``drawn_in_software``: what
+    draws the window, read once it is open (it does not change while the kiosk runs)."""
     sources = {"printer": lambda: printer_health(printer)}
     if config.devices.card_reader.type != "none":
         sources["card_reader"] = lambda: card_reader_health(card_reader)
+    sources["screen"] = lambda: screen_health(drawn_in_software)
     return HealthMonitor(sources, config.devices.printer.poll_seconds, on_change)

@@ -292,20 +292,23 @@ def test_mediator_status_words_each_fault_with_what_to_do(harness: Harness) -> N
         DeviceStatus(Device.PRINTER, DeviceState.FAULT, "tcp://10.0.0.5:9100", "paper_out"),
         DeviceStatus(Device.CARD_READER, DeviceState.FAULT, "pcsc", "flux_capacitor"),
         DeviceStatus(Device.SPEECH, DeviceState.WORKING),
+        DeviceStatus(Device.SCREEN, DeviceState.WORKING, "llvmpipe (LLVM 15)", "drawn_in_software"),
         DeviceStatus(Device.FLEET, DeviceState.FAULT, "mqtts://fleet", "not_connected", queued=1),
     ]
     harness.journey.mediator.open()
     harness.enter_pin()
     harness.tap("mediator_status")
-    lines = harness.page.lines[:4]
+    lines = harness.page.lines[:5]
     assert [line.text for line in lines] == [
         "Imprimante : ne marche pas. Il n'y a plus de papier. Mettez un rouleau. (tcp://10.0.0.5:9100)",
         "Lecteur de carte : ne marche pas. Code de l'appareil : flux_capacitor. (pcsc)",
         "Voix : marche.",
+        "Écran : marche. L'écran est lent. Il manque le logiciel de la carte graphique. "
+        "Appelez le service informatique. (llvmpipe (LLVM 15))",
         "Supervision : ne marche pas. La borne n'est pas reliée à la supervision. Vérifiez le réseau. "
         "1 message attend d'être envoyé. (mqtts://fleet)",
     ]
-    assert [line.mark for line in lines] == [Mark.ERROR, Mark.ERROR, Mark.NONE, Mark.ERROR]
+    assert [line.mark for line in lines] == [Mark.ERROR, Mark.ERROR, Mark.NONE, Mark.NONE, Mark.ERROR]
     harness.session.language = "en"
     harness.tap("mediator_back")
     harness.tap("mediator_status")

@@ -54,6 +54,8 @@ class Problem(StrEnum):
     READER_MISSING = "reader_missing"
     READER_FAULT = "reader_fault"
     STALE_CONTENT = "stale_content"  #: the content's facts were checked too long ago
+    #: drawn by the processor: the graphics driver is missing, every screen change is slower
+    SCREEN_SOFTWARE = "screen_software"
 
 
 PROBLEM_LABEL: dict[Problem, str] = {
@@ -64,11 +66,13 @@ PROBLEM_LABEL: dict[Problem, str] = {
     Problem.READER_MISSING: "Lecteur de carte absent",
     Problem.READER_FAULT: "Lecteur de carte en panne",
     Problem.STALE_CONTENT: "Contenu à revoir",
+    Problem.SCREEN_SOFTWARE: "Écran lent : pilote graphique absent",
 }
 
-#: The names kiosks give their two watched devices.
+#: The names kiosks give their watched devices.
 PRINTER = "printer"
 CARD_READER = "card_reader"
+SCREEN = "screen"
 
 
 def device_problems(devices: Iterable[DeviceState]) -> list[Problem]:
@@ -81,6 +85,8 @@ def device_problems(devices: Iterable[DeviceState]) -> list[Problem]:
             problems.append(Problem.READER_MISSING)
         elif device.name == CARD_READER and not device.ready:
             problems.append(Problem.READER_FAULT)
+        elif device.name == SCREEN and device.detail == "drawn_in_software":
+            problems.append(Problem.SCREEN_SOFTWARE)
     return problems
 
 

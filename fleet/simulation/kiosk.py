@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+import zlib
 from typing import Any
 
 from fleet.agent import ReplyFunction
@@ -43,6 +44,9 @@ FEATURES = ("large_text", "speech", "keypad", "high_contrast", "touch_to_hear")
 PAPER_ROLL = 40
 #: Simulated seconds of a citizen's session, at most.
 LONGEST_SESSION = 240.0
+#: One kiosk in this many has no graphics driver (its screen drawn by the processor), chosen
+#: by its id so that it is the same one at every start.
+WITHOUT_GRAPHICS_DRIVER = 20
 
 
 class SimulatedKiosk:
@@ -65,6 +69,7 @@ class SimulatedKiosk:
         self._session: dict[str, Any] | None = None
         self._maintenance = False
         self._acknowledged: list[str] = []
+        self._drawn_in_software = zlib.crc32(kiosk_id.encode()) % WITHOUT_GRAPHICS_DRIVER == 0
 
     def health(self) -> KioskHealth:
         with self._lock:
@@ -85,6 +90,12 @@ class SimulatedKiosk:
                         else ("paper_near_end" if self._paper < 5 else "ok"),
                     },
                     {"device": "card_reader", "present": True, "ready": True},
+                    {
+                        "device": "screen",
+                        "present": True,
+                        "ready": True,
+                        "detail": "drawn_in_software" if self._drawn_in_software else "ok",
+                    },
                 ],
                 content_version="2024.06.1",
                 in_session=session is not None,

@@ -41,6 +41,7 @@ class Device(Enum):
     PRINTER = "printer"
     CARD_READER = "card_reader"
     SPEECH = "speech"
+    SCREEN = "screen"
     FLEET = "fleet"
 
 

@@ -12,6 +12,7 @@ DEVICE_NAMES = {
     Device.PRINTER: N_("Imprimante"),
     Device.CARD_READER: N_("Lecteur de carte"),
     Device.SPEECH: N_("Voix"),
+    Device.SCREEN: N_("Écran"),
     Device.FLEET: N_("Supervision"),
 }
 STATE_NAMES = {
@@ -33,6 +34,9 @@ PROBLEMS = {
     "driver_missing": N_("Un logiciel manque pour cet appareil. Appelez le service informatique."),
     "no_reader": N_("Aucun lecteur n'est branché. Vérifiez son câble."),
     "not_connected": N_("La borne n'est pas reliée à la supervision. Vérifiez le réseau."),
+    "drawn_in_software": N_(
+        "L'écran est lent. Il manque le logiciel de la carte graphique. Appelez le service informatique."
+    ),
 }
 
 

@@ -31,11 +31,18 @@ NOW = 1_790_000_000.0  # 2026-09-21, a fixed moment: the tests do not depend on 
 
 
 def health(
-    kiosk_id: str, *, site: str = "site-a", at: float = NOW, printer: str = "ok", **values: object
+    kiosk_id: str,
+    *,
+    site: str = "site-a",
+    at: float = NOW,
+    printer: str = "ok",
+    screen: str = "ok",
+    **values: object,
 ) -> HealthUpdate:
     devices = (
         DeviceState("printer", True, printer in ("ok", "paper_near_end"), printer),
         DeviceState("card_reader", True, True, "ok"),
+        DeviceState("screen", True, True, screen),
     )
     return HealthUpdate(site=site, kiosk_id=kiosk_id, received_at=at, seq=1, devices=devices, **values)  # type: ignore[arg-type]
 
@@ -180,6 +187,19 @@ def test_health_sets_the_device_problems_and_keeps_every_sample(engine: Engine) 
     assert count(engine, schema.health_samples) == 2
 
 
+def test_a_screen_drawn_by_the_processor_is_a_problem(engine: Engine) -> None:
+    """A kiosk without its graphics driver works, slowly: IT staff find it with the filter."""
+    write_batch(engine, [health("k1", screen="drawn_in_software"), health("k2")])
+
+    page = fleet_page(engine, FleetFilter(sort="kiosk_id"))
+    assert [(row.problems, row.status) for row in page.rows] == [
+        ((Problem.SCREEN_SOFTWARE,), Status.PROBLEM),
+        ((), Status.OK),
+    ]
+    found = fleet_page(engine, FleetFilter(problem=Problem.SCREEN_SOFTWARE))
+    assert [row.kiosk_id for row in found.rows] == ["k1"]
+
+
 def test_the_fleet_table_counts_filters_sorts_and_pages(engine: Engine) -> None:
     records: list[object] = []
     for number in range(1, 8):
@@ -274,7 +294,7 @@ def test_a_kiosk_page_reads_its_history(engine: Engine) -> None:
     assert detail is not None
     assert detail.samples[0]["cpu_percent"] == 12.5
     assert [event["kind"] for event in detail.events] == ["session"]
-    assert [device["name"] for device in detail.devices] == ["printer", "card_reader"]
+    assert [device["name"] for device in detail.devices] == ["printer", "card_reader", "screen"]
     assert kiosk_detail(engine, "site-a", "k1", since=NOW, only_site="site-b") is None
 
 

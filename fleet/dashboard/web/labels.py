@@ -47,7 +47,7 @@ COMMAND_STATUS_LABEL = {
     "timeout": "Pas de réponse",
 }
 
-DEVICE_LABEL = {"printer": "Imprimante", "card_reader": "Lecteur de carte"}
+DEVICE_LABEL = {"printer": "Imprimante", "card_reader": "Lecteur de carte", "screen": "Écran"}
 
 REASON_LABEL = {
     "help_button": "bouton Aide",
