@@ -9,9 +9,9 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine, func, select
 
-from fleet.dashboard.status import Status
+from fleet.dashboard.status import Problem, Status
 from fleet.dashboard.store import schema
-from fleet.dashboard.store.fleet import status_expression
+from fleet.dashboard.store.fleet import kiosk_problems, status_expression
 
 #: The printer paper states `kiosk_printer_paper_state` reports, one series each (1 = current).
 PAPER_STATES = ("ok", "low", "out", "unknown")
@@ -83,7 +83,13 @@ class FleetCollector(Collector):
             "The printer's paper: one series per state, 1 for the current one",
             labels=["site", "kiosk", "state"],
         )
-        status = status_expression(self._stale_content_before()).label("status")
+        problem = GaugeMetricFamily(
+            "kiosk_problem",
+            "The dashboard's problems: one series per kiosk and problem, 1 when the kiosk has it",
+            labels=["site", "kiosk", "problem"],
+        )
+        stale_content_before = self._stale_content_before()
+        status = status_expression(stale_content_before).label("status")
         with self._engine.connect() as connection:
             rows = connection.execute(
                 select(
@@ -91,6 +97,8 @@ class FleetCollector(Collector):
                     kiosks.c.kiosk_id,
                     kiosks.c.printer_present,
                     kiosks.c.printer_detail,
+                    kiosks.c.problems,
+                    kiosks.c.content_checked_on,
                     status,
                 )
             ).all()
@@ -106,8 +114,12 @@ class FleetCollector(Collector):
             current = _paper_state(row.printer_present, row.printer_detail)
             for state in PAPER_STATES:
                 paper.add_metric([row.site, row.kiosk_id, state], 1.0 if state == current else 0.0)
+            has = kiosk_problems(row.problems, row.content_checked_on, stale_content_before)
+            for known in Problem:
+                problem.add_metric([row.site, row.kiosk_id, known.value], 1.0 if known in has else 0.0)
         yield up
         yield paper
+        yield problem
         total = CounterMetricFamily(
             "kiosk_sessions", "Citizen sessions finished, by site and procedure", labels=["site", "procedure"]
         )

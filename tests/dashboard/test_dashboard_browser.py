@@ -54,7 +54,8 @@ def _seed_fleet(broker: Broker) -> None:
     ]
     for site, kiosk, state, paper, reader in kiosks:
         version = "0.1.0" if kiosk != "borne-3" else "0.0.9"
-        _announce(client, site, kiosk, state, 1, paper, reader, version)
+        # The kiosk without a card reader has no graphics driver either: two problems in one row.
+        _announce(client, site, kiosk, state, 1, paper, reader, version, drawn_in_software=not reader)
     for number in range(30):
         session = protocol.SessionStatistics(
             duration_s=90.0 + number * 7,
@@ -159,6 +160,13 @@ def test_the_fleet_page_counts_filters_and_updates_live(
     page.get_by_role("button", name="Filtrer").click()
     expect(page.locator("#kiosks tbody tr")).to_have_count(1)
     expect(page.locator("#kiosks tbody tr")).to_contain_text("Plus de papier")
+    page.get_by_label("Problème").select_option("screen_software")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("#kiosks tbody tr")).to_have_count(1)
+    slow = page.locator('tr[data-kiosk="mediatheque-nord/borne-2"] [data-cell="problems"]')
+    expect(slow).to_contain_text("Écran lent : pilote graphique absent")
+    expect(slow).to_contain_text("Lecteur de carte absent")
+    screenshot(page, "fleet-screen-software")
     page.get_by_role("link", name="Tout afficher").click()
     page.get_by_role("link", name="Borne", exact=True).click()
     expect(page.locator("th[aria-sort]")).to_have_attribute("aria-sort", "ascending")
@@ -257,6 +265,7 @@ def _announce(
     paper: str,
     reader: bool = True,
     version: str = "0.1.0",
+    drawn_in_software: bool = False,
 ) -> None:
     """A kiosk's state (retained) and one health report, as its agent publishes them."""
     state_payload = protocol.StatePayload(state=state, bd_seq=1)
@@ -277,6 +286,12 @@ def _announce(
                 "present": reader,
                 "ready": reader,
                 "detail": "ok" if reader else "missing",
+            },
+            {
+                "device": "screen",
+                "present": True,
+                "ready": True,
+                "detail": "drawn_in_software" if drawn_in_software else "ok",
             },
         ),
         system={"cpu_percent": 12.0, "memory_percent": 41.0, "disk_percent": 23.0, "boot_uptime_s": 7200.0},

@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, func, select
 
+from fleet.dashboard.metrics import FleetCollector
 from fleet.dashboard.records import (
     CommandAnswer,
     DeviceState,
@@ -237,6 +238,29 @@ def test_content_checked_long_ago_is_a_problem(engine: Engine) -> None:
     )
     page = fleet_page(engine, FleetFilter(problem=Problem.STALE_CONTENT), stale_content_before="2025-09-21")
     assert [(row.kiosk_id, row.problems) for row in page.rows] == [("k1", (Problem.STALE_CONTENT,))]
+
+
+def test_metrics_give_each_kiosk_its_problems(engine: Engine) -> None:
+    """`kiosk_problem`: one series per kiosk and problem, 1 for the problems the table shows."""
+    write_batch(
+        engine,
+        [
+            health("k1", screen="drawn_in_software", content_checked_on="2024-01-01"),
+            health("k2", printer="paper_out", content_checked_on="2026-09-01"),
+        ],
+    )
+    (problem,) = [
+        family
+        for family in FleetCollector(engine, lambda: "2025-09-21").collect()
+        if family.name == "kiosk_problem"
+    ]
+    has = {
+        (sample.labels["kiosk"], sample.labels["problem"])
+        for sample in problem.samples
+        if sample.value == 1.0
+    }
+    assert has == {("k1", "screen_software"), ("k1", "stale_content"), ("k2", "paper_out")}
+    assert len(problem.samples) == 2 * len(Problem)
 
 
 def test_help_requests_are_listed_by_site_and_acknowledged_once(engine: Engine) -> None:

@@ -131,10 +131,18 @@ def _row_columns(stale_content_before: str | None) -> list[Any]:
     ]
 
 
+def kiosk_problems(
+    problems: str, content_checked_on: str | None, stale_content_before: str | None
+) -> list[Problem]:
+    """A kiosk's problems now: its devices' (the ``problems`` column) and its content's age."""
+    found = decode_problems(problems)
+    if stale_content_before and content_checked_on and content_checked_on < stale_content_before:
+        found.append(Problem.STALE_CONTENT)
+    return found
+
+
 def _kiosk_row(row: Any, stale_content_before: str | None) -> KioskRow:
-    problems = decode_problems(row.problems)
-    if stale_content_before and row.content_checked_on and row.content_checked_on < stale_content_before:
-        problems.append(Problem.STALE_CONTENT)
+    problems = kiosk_problems(row.problems, row.content_checked_on, stale_content_before)
     return KioskRow(
         kiosk_id=row.kiosk_id,
         site=row.site,
