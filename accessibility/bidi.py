@@ -9,6 +9,12 @@ from arabic_reshaper import reshape
 from bidi import get_display
 
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+#: A lam (any presentation form) drawn just left of an alef (any form): in visual order, the
+#: letters of a logical alef then lam ("ـالـ" in الحالة, رسالة). A real lam-alef is one
+#: character once reshaped, so this pair is never meant to be a ligature.
+_LAM_BEFORE_ALEF = re.compile("([\ufedd-\ufee0])(?=[\ufe81-\ufe84\ufe87\ufe88\ufe8d\ufe8e])")
+#: Zero-width non-joiner: HarfBuzz forms no ligature across it and draws nothing.
+_ZWNJ = "\u200c"
 
 
 def needs_shaping(text: str) -> bool:
@@ -22,7 +28,10 @@ def for_display(text: str) -> str:
     """
     if not needs_shaping(text):
         return text
-    return get_display(reshape(text))
+    # Kivy's SDL_ttf shapes with HarfBuzz, which applies the font's required lam-alef ligature to
+    # the visual order too: a lam and an alef that only stand side by side because the line was
+    # reversed would merge (الحالة drawn as الحـلاة). A non-joiner between them keeps them apart.
+    return _LAM_BEFORE_ALEF.sub("\\1" + _ZWNJ, get_display(reshape(text)))
 
 
 def wrap_for_display(text: str, width: float, measure: Callable[[str], float]) -> list[str]:

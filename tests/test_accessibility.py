@@ -7,6 +7,7 @@ import shutil
 import pytest
 from fontTools.ttLib import TTFont
 
+from accessibility.bidi import for_display
 from accessibility.fonts import ARABIC_FONT, READING_FONT, WIDE_FONT, characters, font_for
 from accessibility.languages import LANGUAGE_NAMES
 from accessibility.pictograms import ICON_FONT, PICTOGRAMS
@@ -321,3 +322,12 @@ def test_recording_engine_is_the_real_queue() -> None:
         assert manager.history == ["Bonjour"]
     finally:
         manager.close()
+
+
+def test_an_alef_then_a_lam_are_kept_apart_once_reversed_for_drawing() -> None:
+    """In visual order they stand as a lam then an alef, which the screen's shaper would merge
+    into the lam-alef ligature (tests/gui: test_arabic_letters_are_drawn_as_reshaped_...)."""
+    drawn = for_display("الحالة")
+    assert drawn == "\ufe94\ufedf\u200c\ufe8e\ufea4\ufedf\u200c\ufe8d"
+    assert for_display("السلام") == "\ufee1\ufefc\ufeb4\ufedf\u200c\ufe8d", "a real lam-alef is one letter"
+    assert for_display("Mairie") == "Mairie"
