@@ -350,7 +350,6 @@ class KioskApp(App):
             Window.size = fit_window(display.size, desktop_size())
             Window.top, Window.left = 0, 0
         Window.bind(on_request_close=self._on_request_close)
-        self._log_renderer()
         for stop_signal in (signal.SIGTERM, signal.SIGINT):
             signal.signal(stop_signal, self._on_stop_signal)
         ExceptionManager.add_handler(_CrashHandler(self))
@@ -358,13 +357,13 @@ class KioskApp(App):
         # heard, and the engine keeps nothing of what it is asked to say.
         engine = create_engine("muted") if os.environ.get("KIOSK_SILENT") else None
         self.kiosk = assemble(self.site_config, speech_engine=engine, on_quit=self._quit)
+        self._log_renderer(self.kiosk.renderer)
         self._report_start()
         return self.kiosk.root
 
-    def _log_renderer(self) -> None:
+    def _log_renderer(self, drawn_by: str) -> None:
         """Say in the journal what draws the screen: a sluggish kiosk without its graphics driver
         is drawn by the processor."""
-        drawn_by = renderer()
         if drawn_in_software(drawn_by):
             logger.warning(
                 "the screen is drawn by the processor (%s), not a graphics chip: every screen changes "
