@@ -15,6 +15,7 @@ from accessibility.speech import RecordingEngine
 from kiosk.session import TEXT_SCALES
 from kiosk.testing import KioskPilot
 from kiosk.viewmodels import sentence
+from screens.widgets import BidiLabel
 
 from support.tours import every_screen
 
@@ -311,6 +312,11 @@ def test_arabic_is_right_to_left_joined_and_spoken_in_arabic(pilot: KioskPilot, 
         pilot.tap(next((i for i in ("doc_no", "no_card") if i in answers), answers[0]))
     pilot.settle()
     _assert_no_word_is_cut(pilot, "Arabic summary with speech controls")
+    # A line aligned right ends a gap before the scroll bar (the note touched it).
+    scroll = pilot.kiosk.root.screen.ids.scroll
+    bar_left = scroll.to_window(scroll.right, scroll.y)[0] - scroll.bar_width
+    labels = [w for w in scroll.walk(restrict=True) if isinstance(w, BidiLabel) and w.logical]
+    assert labels and all(w.to_window(w.right, w.y)[0] <= bar_left - 4 for w in labels)
     pilot.screenshot(artifacts / "accessibility" / "arabic-summary.png")
     pilot.tap("lang_fr")  # the language row is on every citizen screen, the summary included
     assert pilot.screen == "summary", "changing language keeps the citizen's place"
