@@ -59,6 +59,16 @@ def test_summary_marks_missing_documents_with_words_and_icon(harness: Harness) -
     assert harness.page.qr_url and harness.page.qr_url.startswith("https://")
 
 
+def test_a_summary_partly_in_french_says_so(harness: Harness) -> None:
+    """The procedure is translated; the site's address and opening hours are not."""
+    harness.session.language = "ar"
+    harness.to_summary()
+    assert harness.page.note == "جزء من هذا النص موجود بالفرنسية فقط."
+    assert any(line.language == "fr" for line in harness.page.lines), "the address is read in French"
+    harness.tap("lang_fr")
+    assert harness.page.note == ""
+
+
 def test_a_language_change_on_a_step_keeps_the_place_and_answers(harness: Harness) -> None:
     harness.walk("start", "topic_papiers", "procedure_carte-identite", "continue")
     run = harness.session.run

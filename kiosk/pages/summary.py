@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from devices.printer import LineStyle
+from kiosk.i18n import Translator
 from kiosk.journey.printing import PrintingCommand
 from kiosk.journey.procedure import ProcedureCommand
 from kiosk.pages.common import build_page, glossary_actions
 from kiosk.pages.frame import Frame
-from kiosk.receipt import SummaryFacts, summary_content
+from kiosk.receipt import SummaryContent, SummaryFacts, summary_content
 from kiosk.viewmodels import Action, Line, Mark, Page
 
 #: How the receipt's line styles show on screen.
@@ -39,5 +40,15 @@ def render(view: SummaryFacts, frame: Frame) -> Page:
         qr_caption=content.online_label,
         pictogram="info",
         glossary=glossary_actions(frame, [line.text for line in lines]),
-        note=tr("Ce texte existe seulement en français.") if content.fell_back else "",
+        note=french_note(content, tr),
     )
+
+
+def french_note(content: SummaryContent, tr: Translator) -> str:
+    """What to say when some of the summary is read in French: the whole of it, or a part (a
+    site's address and opening hours are written in French only)."""
+    if not content.fell_back:
+        return ""
+    if all(line.language == "fr" for section in content.sections for line in section.lines):
+        return tr("Ce texte existe seulement en français.")
+    return tr("Une partie de ce texte existe seulement en français.")
