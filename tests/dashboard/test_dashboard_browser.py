@@ -180,7 +180,10 @@ def test_the_kiosk_page_shows_health_devices_and_events(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Borne borne-2 (site mairie-test)")
     expect(page.get_by_role("heading", level=1)).to_contain_text("À vérifier")
     expect(page.locator("svg.chart title")).to_contain_text("Santé de la borne borne-2")
-    expect(page.get_by_role("row", name="Imprimante")).to_contain_text("paper_out")
+    # Codes in words, the code kept for IT staff.
+    expect(page.get_by_role("row", name="Imprimante")).to_contain_text("Plus de papier (paper_out)")
+    expect(page.get_by_role("row", name="Écran")).to_contain_text("Aucun problème")
+    expect(page.locator("dt:text-is('Voix') + dd")).to_have_text("Prête")
     page.goto(f"{dashboard.url}/bornes/mairie-test/borne-3")
     expect(page.get_by_role("table").last).to_contain_text("Session terminée")
 

@@ -49,6 +49,29 @@ COMMAND_STATUS_LABEL = {
 
 DEVICE_LABEL = {"printer": "Imprimante", "card_reader": "Lecteur de carte", "screen": "Écran"}
 
+#: A device's detail code (devices/health.py, the printer's faults), in words; the code follows
+#: in brackets on the page, for IT staff searching the docs or the kiosk's journal.
+DETAIL_LABEL = {
+    "ok": "Aucun problème",
+    "paper_near_end": "Papier bientôt fini",
+    "paper_out": "Plus de papier",
+    "cover_open": "Capot ouvert",
+    "offline": "En erreur",
+    "connection_refused": "Ne répond pas",
+    "timeout": "Ne répond pas à temps",
+    "not_found": "Introuvable",
+    "unknown_host": "Adresse inconnue",
+    "permission_denied": "Accès refusé",
+    "driver_missing": "Pilote absent",
+    "no_reader": "Aucun lecteur branché",
+    "source_error": "État illisible",
+    "not_polled": "Pas encore interrogé",
+    "drawn_in_software": "Dessiné par le processeur : pilote graphique absent",
+}
+
+#: The speech engine's state.
+SPEECH_LABEL = {"ready": "Prête", "speaking": "Parle", "off": "Coupée", "unavailable": "Indisponible"}
+
 REASON_LABEL = {
     "help_button": "bouton Aide",
     "not_found": "ne trouve pas sa démarche",
@@ -101,6 +124,14 @@ def label(table: dict[str, str], code: str | None) -> str:
     if not code:
         return "—"
     return table.get(code, code)
+
+
+def coded(table: dict[str, str], code: str | None) -> str:
+    """The label of a code with the code in brackets ("Plus de papier (paper_out)"); the code
+    alone when this version does not know it, the label alone for "ok"."""
+    if not code or code not in table:
+        return label(table, code)
+    return table[code] if code == "ok" else f"{table[code]} ({code})"
 
 
 #: The names of event fields on the kiosk page.
