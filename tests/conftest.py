@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import tempfile
 
-# Kivy reads these when first imported: no argument parsing, logs through Python logging, and a
-# private home so tests never write to the user's ~/.kivy.
-os.environ["KIVY_NO_ARGS"] = "1"
-os.environ["KIVY_NO_CONSOLELOG"] = "1"
-os.environ["KIVY_LOG_MODE"] = "PYTHON"
+from kiosk.bootstrap import prepare_kivy
+
+# A private Kivy home, so tests never write to the user's ~/.kivy; then the product's Kivy
+# settings, whichever test opens Kivy's window first (importing a Kivy widget or kivy.metrics
+# opens it, with the settings of that moment: multisampling came back that way).
 os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="kivy-home-")
+prepare_kivy()
 
 # tests/ is on sys.path (pytest's "prepend" import mode): the support package is importable.
 pytest_plugins = [

@@ -15,7 +15,6 @@ from accessibility.speech import RecordingEngine
 from kiosk.session import TEXT_SCALES
 from kiosk.testing import KioskPilot
 from kiosk.viewmodels import sentence
-from screens.widgets import BidiLabel
 
 from support.tours import every_screen
 
@@ -313,6 +312,8 @@ def test_arabic_is_right_to_left_joined_and_spoken_in_arabic(pilot: KioskPilot, 
     pilot.settle()
     _assert_no_word_is_cut(pilot, "Arabic summary with speech controls")
     # A line aligned right ends a gap before the scroll bar (the note touched it).
+    from screens.widgets import BidiLabel  # here, under the display: importing it opens a window
+
     scroll = pilot.kiosk.root.screen.ids.scroll
     bar_left = scroll.to_window(scroll.right, scroll.y)[0] - scroll.bar_width
     labels = [w for w in scroll.walk(restrict=True) if isinstance(w, BidiLabel) and w.logical]
