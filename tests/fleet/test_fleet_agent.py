@@ -56,9 +56,13 @@ def test_birth_is_retained_with_bdseq_and_a_clean_stop_says_disconnected(
     mosquitto: Broker, listeners: list[Listener], tmp_path: Path
 ) -> None:
     settings = agent_settings(mosquitto.url, tmp_path / "agent")
+    early = Listener(mosquitto, (STATE,))
+    listeners.append(early)
     agent = FleetAgent(settings, RecordingKiosk()).start()
     assert agent.wait_until_connected(10)
-    # A listener that arrives later still learns the state: the birth is retained.
+    # Once the birth is out (connected comes first: a listener subscribing in between would
+    # get it live, not retained), a listener that arrives later still learns the state.
+    early.wait_for(state_is("ready"))
     late = Listener(mosquitto, (STATE,))
     listeners.append(late)
     birth = late.wait_for(state_is("ready"))
