@@ -7,6 +7,7 @@ from typing import Any
 
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
+from kivy.effects.scroll import ScrollEffect
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -81,7 +82,16 @@ class KioskScrollView(ScrollView):
     so the fade moved nothing, yet drew some thirty frames after every page change: work for a
     small board's GPU, and an app that is never idle while a citizen taps. The bar takes its
     inactive colour at once.
+
+    Its scrolling stops at the ends (``ScrollEffect``) instead of Kivy's default spring past them
+    (``DampedScrollEffect``), whose update ran every frame for more than 10 s after a key on the
+    landscape home screen (the landscape soak, seed 11): an app never idle again. Pages move with
+    "Voir la suite" anyway; a finger still drags them.
     """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("effect_cls", ScrollEffect)
+        super().__init__(**kwargs)
 
     def update_from_scroll(self, *args: Any) -> None:
         self.funbind("bar_color", self._change_bar_color)
