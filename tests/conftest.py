@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 
@@ -11,6 +12,9 @@ from kiosk.bootstrap import prepare_kivy
 # settings, whichever test opens Kivy's window first (importing a Kivy widget or kivy.metrics
 # opens it, with the settings of that moment: multisampling came back that way).
 os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="kivy-home-")
+# Kivy's warning that it wrote a fresh configuration into that home would otherwise reach the
+# terminal through logging's last resort, in the process that runs no test (xdist's controller).
+logging.getLogger("kivy").addHandler(logging.NullHandler())
 prepare_kivy()
 
 # tests/ is on sys.path (pytest's "prepend" import mode): the support package is importable.
