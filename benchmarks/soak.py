@@ -35,7 +35,7 @@ from devices.idcard.simulator import DEMO_CAN  # noqa: E402
 from fleet.protocol import SessionStatistics  # noqa: E402
 from kiosk.config import SiteConfig  # noqa: E402
 from kiosk.heap import release_startup_objects, set_aside_startup_objects  # noqa: E402
-from kiosk.testing import KioskPilot  # noqa: E402
+from kiosk.testing import KioskPilot, memory  # noqa: E402
 
 from support.mosquitto import Broker  # noqa: E402
 from support.sites import fleet_config  # noqa: E402
@@ -162,6 +162,8 @@ class Figures:
     #: voice back by itself.
     speech_checked: int = 0
     speech_back: int = 0
+    #: The sessions after which it was not back, and how they went.
+    speech_not_back: list[str] = field(default_factory=list)
     #: Kiosks closed and started again in the run (after a crash).
     restarts: int = 0
     #: Widget trees not freed when a kiosk was closed (KioskPilot.leaked).
@@ -251,6 +253,22 @@ class SentEvents:
 
     def ids(self) -> set[str]:
         return set(self.path.read_text(encoding="ascii").split())
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class MemoryLog:
+    """Writes a breakdown of the kiosk's memory (kiosk.testing.memory) every ``every`` sessions,
+    one JSON line each: where a step in the resident memory comes from."""
+
+    def __init__(self, path: Path, every: int) -> None:
+        self.every = every
+        self._file: TextIO = path.open("a", encoding="utf-8")
+
+    def write(self, reading: dict[str, Any]) -> None:
+        self._file.write(json.dumps(reading) + "\n")
+        self._file.flush()
 
     def close(self) -> None:
         self._file.close()
@@ -630,16 +648,20 @@ SESSIONS: tuple[tuple[Callable[[Citizen, Faults], None], float], ...] = (
 )
 
 
-def one_session(citizen: Citizen, faults: Faults) -> None:
+def one_session(citizen: Citizen, faults: Faults) -> str:
     """A whole session, from the welcome screen back to it; the idle timeout ends it if the
-    citizen did not."""
+    citizen did not. Returns its kind ("help_session") and how it ended ("walked away")."""
     back_to_welcome(citizen)
     settings_on_welcome(citizen)
     kinds, weights = zip(*SESSIONS, strict=True)
-    citizen.rng.choices(kinds, weights)[0](citizen, faults)
+    kind = citizen.rng.choices(kinds, weights)[0]
+    kind(citizen, faults)
+    ended = "ended by the citizen"
     if citizen.pilot.journey.session.active:
         walk_away(citizen)
+        ended = "walked away"
     citizen.pilot.plug_headset(False)
+    return f"{kind.__name__}, {ended}"
 
 
 # -- faults ------------------------------------------------------------------------------------
@@ -813,6 +835,19 @@ class Run:
         if sample not in self.figures.crash_samples and len(self.figures.crash_samples) < CRASH_SAMPLES:
             self.figures.crash_samples.append(sample)
 
+    def voice_checked(self, index: int, kind: str, citizen: Citizen) -> None:
+        """The session after a killed engine has ended: the kiosk must have its voice back."""
+        self._voice_awaited = False
+        self.figures.speech_checked += 1
+        speech = citizen.pilot.kiosk.speech
+        if speech.available:
+            self.figures.speech_back += 1
+        elif len(self.figures.speech_not_back) < CRASH_SAMPLES:
+            self.figures.speech_not_back.append(
+                f"session {index + 1} ({kind}): {speech.failures} failure(s) since start, "
+                f"{len(speech.history)} utterance(s) since the session's end"
+            )
+
     def session(self, index: int) -> None:
         crashed = False
         try:
@@ -820,12 +855,10 @@ class Run:
             citizen.actions = 0
             with self.faults.broker_down(index):
                 killed = self.faults.speech_killed(index, citizen)
-                one_session(citizen, self.faults)
+                kind = one_session(citizen, self.faults)
             forget_records(citizen.pilot)
             if self._voice_awaited:
-                self.figures.speech_checked += 1
-                self.figures.speech_back += citizen.pilot.kiosk.speech.available
-                self._voice_awaited = False
+                self.voice_checked(index, kind, citizen)
             if killed:
                 # The fault passes (its traceback, which leads to the kiosk, goes with it).
                 citizen.pilot.engine.fail_with = None
@@ -871,6 +904,7 @@ def run_soak(
     size: tuple[int, int] = PORTRAIT,
     stop: threading.Event | None = None,
     pause: threading.Event | None = None,
+    memory_log: MemoryLog | None = None,
 ) -> Figures:
     """Run ``sessions`` random sessions on the current display; the figures.
 
@@ -878,6 +912,7 @@ def run_soak(
     ``progress`` gets a line every 5 %; ``stop``, once set, ends the run after the session
     under way (the figures are then those of the sessions run); while ``pause`` is set, the run
     waits between two sessions, and the time it waits is left out of the figures.
+    ``memory_log`` gets a breakdown of the memory every ``memory_log.every`` sessions.
     """
     broker = Broker(work / "mosquitto", persistent=True)
     broker.directory.mkdir(parents=True, exist_ok=True)
@@ -898,6 +933,8 @@ def run_soak(
             run.rss.append(resident_mb())
             if index + 1 == max(1, sessions // 10):
                 run.figures.rss_at_10_percent_mb = rss_mb()
+            if memory_log is not None and (index + 1) % memory_log.every == 0:
+                memory_log.write(memory.reading(index + 1, rss_mb()))
             if progress is not None and (index + 1) % max(1, sessions // 20) == 0:
                 progress(progress_line(run, sessions, time.monotonic() - started))
             if pause is not None and pause.is_set():
@@ -1041,6 +1078,7 @@ def report(figures: Figures) -> str:
         f"widget trees not freed: {figures.leaked_trees}",
         "slowest responses: " + "; ".join(figures.slowest_taps),
         *(f"crash: {sample}" for sample in figures.crash_samples),
+        *(f"voice not back: {sample}" for sample in figures.speech_not_back),
     ]
     return "\n".join(lines)
 
@@ -1055,6 +1093,12 @@ def main() -> int:
         default="1080x1920",
         help="window size, WIDTHxHEIGHT (default 1080x1920; 540x960 at the least)",
     )
+    parser.add_argument(
+        "--memory-log",
+        type=Path,
+        help="append a breakdown of the memory to this file (JSON lines) every --memory-every sessions",
+    )
+    parser.add_argument("--memory-every", type=int, default=100, help="sessions between two breakdowns (100)")
     options = parser.parse_args()
     seed = options.seed if options.seed is not None else int(time.time())
     width, height = (int(side) for side in options.size.split("x"))
@@ -1072,6 +1116,7 @@ def main() -> int:
     from kiosk.display import virtual_display
 
     print(f"Soak: {options.sessions} sessions, seed {seed}, window {width}x{height}", flush=True)
+    memory_log = MemoryLog(options.memory_log, options.memory_every) if options.memory_log else None
     with tempfile.TemporaryDirectory(prefix="soak-") as work, virtual_display():
         figures = run_soak(
             options.sessions,
@@ -1081,7 +1126,10 @@ def main() -> int:
             (width, height),
             stop,
             pause,
+            memory_log,
         )
+    if memory_log is not None:
+        memory_log.close()
     print(report(figures), flush=True)
     if options.report is not None:
         data = {**asdict(figures), "growth_mb": figures.growth_mb, "goals_met": figures.goals()}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 SOAK = Path(__file__).resolve().parents[2] / "benchmarks" / "soak.py"
 
@@ -24,7 +27,9 @@ def run_short_soak(sessions: int, seed: int, size: tuple[int, int], work: Path) 
     """Run ``sessions`` random sessions in a ``size`` window; no crash, no lost event, the voice
     back after a killed engine, each kind of fault injected. No timing is asserted."""
     soak = load_soak()
-    figures = soak.run_soak(sessions, seed=seed, work=work, size=size)
+    memory_log = soak.MemoryLog(work / "memory.jsonl", every=sessions // 4)
+    figures = soak.run_soak(sessions, seed=seed, work=work, size=size, memory_log=memory_log)
+    memory_log.close()
     summary = soak.report(figures)
     assert figures.sessions == sessions, summary
     assert figures.crashes == 0, summary
@@ -38,6 +43,12 @@ def run_short_soak(sessions: int, seed: int, size: tuple[int, int], work: Path) 
         "card pulled mid-read",
         "paper out",
     }, summary
+    # The memory's breakdown, four times: the mappings' kinds add up to the resident memory.
+    readings = [json.loads(line) for line in (work / "memory.jsonl").read_text().splitlines()]
+    assert [reading["session"] for reading in readings] == [sessions // 4 * n for n in (1, 2, 3, 4)]
+    for reading in readings:
+        assert sum(reading["resident"].values()) == pytest.approx(reading["rss_mb"], abs=2.0)
+        assert reading["objects"]["(all)"] > 0 and "kv.texture" in reading["kivy_caches"], reading
     # No check of the freed widget trees here: pytest keeps each logged record of the test, and a
     # crash's record keeps its traceback, whose frames hold that kiosk. The soak script, which
     # keeps no record, reports them.
