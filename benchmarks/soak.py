@@ -557,10 +557,12 @@ def receipt_then_feedback(citizen: Citizen, faults: Faults) -> None:
 
 
 def walk_away(citizen: Citizen) -> None:
-    """Nobody touches the kiosk: the idle warning, then its end, on the kiosk's own clock."""
+    """Nobody touches the kiosk: the idle warning, then its end, on the kiosk's own clock; outside
+    a session, the quiet return to the welcome screen of a kiosk left as a visitor set it."""
     timeouts = citizen.pilot.config.timeouts
     for _ in range(3):
-        if not citizen.pilot.journey.session.active:
+        session = citizen.pilot.journey.session
+        if not session.active and session.untouched and citizen.screen == "home":
             return
         citizen.pilot.advance(timeouts.idle_seconds)
         citizen.pilot.advance(timeouts.warning_seconds)
@@ -568,8 +570,8 @@ def walk_away(citizen: Citizen) -> None:
 
 
 def back_to_welcome(citizen: Citizen) -> None:
-    """Where an earlier visitor left the kiosk (the display settings, a keypad walk's screen):
-    its session times out as at a real kiosk, and "Accueil" leaves a screen outside a session."""
+    """Where an earlier visitor left the kiosk (the display settings, a keypad walk's screen): its
+    session, or what it left outside one, times out as at a real kiosk; "Accueil" if not."""
     for _ in range(3):
         if citizen.screen == "home":
             return
@@ -656,10 +658,8 @@ def one_session(citizen: Citizen, faults: Faults) -> str:
     kinds, weights = zip(*SESSIONS, strict=True)
     kind = citizen.rng.choices(kinds, weights)[0]
     kind(citizen, faults)
-    ended = "ended by the citizen"
-    if citizen.pilot.journey.session.active:
-        walk_away(citizen)
-        ended = "walked away"
+    ended = "walked away" if citizen.pilot.journey.session.active else "ended by the citizen"
+    walk_away(citizen)
     citizen.pilot.plug_headset(False)
     return f"{kind.__name__}, {ended}"
 

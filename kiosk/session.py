@@ -41,6 +41,8 @@ class Session:
     """Everything about the current citizen. ``wipe`` leaves nothing of them behind."""
 
     default_language: str = "fr"
+    #: The site's setting for screen transitions (configuration), which ``wipe`` restores.
+    default_reduce_motion: bool = True
     language: str = "fr"
     text_scale: float = 1.0
     theme: str = "default"
@@ -95,7 +97,15 @@ class Session:
         self.speech_mode = False
         self.touch_to_hear = False
         self.keypad = False
+        self.reduce_motion = self.default_reduce_motion
         self.identity_speech_agreed = False
         self.active = False
         self.started_at = 0.0
         self.statistics = SessionStatistics()
+
+    @property
+    def untouched(self) -> bool:
+        """Nothing of a visitor is left: the session is as ``wipe`` leaves it."""
+        fresh = Session(self.default_language, self.default_reduce_motion)
+        fresh.wipe()
+        return self == fresh

@@ -176,6 +176,60 @@ def test_idle_warning_then_wipe(harness: Harness, kept: Callable[..., list[str]]
     assert kept(harness.journey, summary_said, "DURAND", "Récapitulatif") == []
 
 
+def test_a_kiosk_left_as_a_visitor_set_it_goes_back_to_the_welcome_screen(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Outside a session: Arabic, speech, big text and the help screen, then the visitor leaves.
+    harness.walk("listen_toggle", "bar_bigger", "lang_ar", "bar_help")
+    assert harness.screen == "help" and not harness.session.active and not harness.session.untouched
+    said = len(harness.spoken())
+    wait = harness.config.timeouts.idle_seconds + harness.config.timeouts.warning_seconds
+    harness.advance(wait - 1)
+    assert harness.screen == "help", "someone may still be reading"
+    with caplog.at_level("INFO"):
+        harness.advance(1)
+    assert harness.screen == "home" and harness.session.untouched
+    assert harness.session.language == "fr" and harness.session.text_scale == 1.0
+    assert harness.speech.wait_idle(2) and len(harness.spoken()) == said, "nobody is there to hear it"
+    assert "back to the welcome screen (unattended)" in caplog.text
+
+
+def test_a_touch_outside_a_session_postpones_the_return_to_welcome(harness: Harness) -> None:
+    harness.tap("bar_bigger")
+    wait = harness.config.timeouts.idle_seconds + harness.config.timeouts.warning_seconds
+    harness.advance(wait - 10)
+    harness.tap("bar_help")
+    harness.advance(wait - 1)
+    assert harness.screen == "help" and harness.session.text_scale == 1.5
+    harness.advance(1)
+    assert harness.screen == "home" and harness.session.untouched
+
+
+def test_an_untouched_welcome_screen_is_left_alone(harness: Harness) -> None:
+    drawn = len(harness.presented)
+    harness.advance(3600)
+    assert len(harness.presented) == drawn, "nothing to wipe: the screen is not drawn again"
+
+
+def test_the_mediators_menu_left_open_outside_a_session_closes(harness: Harness) -> None:
+    harness.journey.activity()
+    harness.journey.mediator.open()
+    harness.enter_pin()
+    assert harness.screen == "mediator"
+    harness.advance(harness.config.timeouts.idle_seconds + harness.config.timeouts.warning_seconds)
+    assert harness.screen == "home", "the mediator's menu must not stay open to the public"
+    assert not harness.journey.mediator.active
+
+
+def test_a_voice_that_failed_outside_a_session_is_back_once_the_kiosk_is_left(harness: Harness) -> None:
+    harness.engine.fail_with = RuntimeError("the synthesiser crashed")
+    harness.tap("listen_toggle")
+    assert harness.speech.wait_idle(2) and not harness.speech.available
+    harness.engine.fail_with = None  # a passing fault
+    harness.advance(harness.config.timeouts.idle_seconds + harness.config.timeouts.warning_seconds)
+    assert harness.speech.available, "the next visitor, blind perhaps, must hear the kiosk"
+
+
 @pytest.mark.parametrize("answer", ["bar_back", "bar_help", "bar_home"])
 def test_any_answer_to_the_idle_warning_keeps_the_citizen(harness: Harness, answer: str) -> None:
     harness.walk("start", "topic_papiers", "procedure_passeport")
@@ -271,7 +325,16 @@ def test_mediator_pin_lockout_and_menu(harness: Harness) -> None:
     assert not harness.page.action("pin_ok").enabled
     harness.advance(61)
     assert harness.page.lines[0].text == "Trop d'essais. Réessayez dans 3 min 59 s."
-    harness.advance(240)
+    # Left untouched, the pad closes (as any screen outside a session); the lockout outlives it.
+    harness.advance(60)
+    assert harness.screen == "home"
+    harness.journey.activity()  # the long press on the corner
+    harness.journey.mediator.open()
+    assert harness.page.lines[0].text == "Trop d'essais. Réessayez dans 2 min 59 s."
+    harness.advance(100)
+    harness.journey.activity()  # a touch: the mediator waits in front of the pad
+    harness.advance(80)
+    assert harness.screen == "mediator_pin"
     harness.walk("pin_2", "pin_4", "pin_6", "pin_8")
     assert harness.page.entry == "●●●●"
     assert all("2468" not in text for text, _ in harness.spoken())

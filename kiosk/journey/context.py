@@ -50,6 +50,9 @@ class SessionEnd(Enum):
     TIMEOUT = "timeout"  #: the idle warning ran out
     MEDIATOR = "mediator"  #: the mediator ended it
     QUIT = "quit"  #: the kiosk stops
+    #: Outside a session, a visitor left a setting or a screen (help, display, the mediator's
+    #: menu) and nobody touched the kiosk for the idle delay and the warning's: nothing is said.
+    UNATTENDED = "unattended"
 
 
 #: What the speech layer is asked to say: text, or text and speech commands (pause, language).

@@ -1,4 +1,5 @@
-"""The idle flow: the "Êtes-vous encore là ?" warning, its countdown, and the wipe when it runs out."""
+"""The idle flow: the "Êtes-vous encore là ?" warning, its countdown, the wipe when it runs out, and
+the quiet return to the welcome screen of a kiosk left as a visitor set it outside a session."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ class IdleFlow:
         self._end_session = end_session
         timeouts = context.config.timeouts
         self.timer = IdleTimer(timeouts.idle_seconds, timeouts.warning_seconds, timeouts.max_extensions)
+        #: Outside a session, the time a kiosk left as a visitor set it waits before it goes back
+        #: to the welcome screen: as long as an idle session's warning and countdown.
+        self.unattended_seconds = timeouts.idle_seconds + timeouts.warning_seconds
+        self._last_touch = context.clock()
 
     def screens(self) -> ScreenViews:
         return {ScreenName.IDLE: lambda _location: self.view()}
@@ -54,10 +59,13 @@ class IdleFlow:
 
     def activity(self) -> None:
         """A touch or a key somewhere: the citizen is there (the warning needs its own answer)."""
-        self.timer.activity(self._context.clock())
+        now = self._context.clock()
+        self._last_touch = now
+        self.timer.activity(now)
 
     def tick(self) -> None:
         if not self._context.session.active:
+            self._welcome_again_if_unattended()
             return
         change = self.timer.tick(self._context.clock())
         if change is IdleState.WARNING:
@@ -76,6 +84,17 @@ class IdleFlow:
         if self.keep() and self._context.router.screen is ScreenName.IDLE:
             self._context.router.back()
             self._context.redraw(Change.NEW_SCREEN)
+
+    def _welcome_again_if_unattended(self) -> None:
+        """Outside a session, what a visitor left — a language, big text, speech, the help
+        screen, the mediator's menu — would greet the next one, or stay open to anyone: once
+        nobody has touched the kiosk for ``unattended_seconds``, the kiosk is wiped as at a
+        session's end (a voice that failed meanwhile is given back), with nothing said."""
+        context = self._context
+        if context.router.screen is ScreenName.HOME and context.session.untouched:
+            return
+        if context.clock() - self._last_touch >= self.unattended_seconds:
+            self._end_session(SessionEnd.UNATTENDED)
 
     def forget(self) -> None:
         # The timer holds no citizen data; a new session restarts it.

@@ -121,9 +121,10 @@ class Journey:
         self.content = content
         self.speech = services.speech
         self._on_present = on_present
-        self.session = Session(default_language=config.languages.default)
+        self.session = Session(
+            default_language=config.languages.default, default_reduce_motion=config.display.reduce_motion
+        )
         self.session.wipe()
-        self.session.reduce_motion = config.display.reduce_motion
         self.router = Router()
         context = FlowContext(
             config=config,
@@ -382,20 +383,21 @@ class Journey:
         """Wipe the citizen's session and every flow's memory of it; back to the welcome screen,
         saying goodbye in the session's language if it was heard."""
         statistics = self.session.statistics
-        logger.info(
-            "session ended (%s): procedure=%s completed=%s help=%s satisfaction=%s",
-            reason.value,
-            statistics.procedure_id,
-            statistics.completed,
-            statistics.help_requested,
-            statistics.satisfaction,
-        )
+        if self.session.active:
+            logger.info(
+                "session ended (%s): procedure=%s completed=%s help=%s satisfaction=%s",
+                reason.value,
+                statistics.procedure_id,
+                statistics.completed,
+                statistics.help_requested,
+                statistics.satisfaction,
+            )
+            self._session_ended(self.session.report(self._clock()))
+        else:
+            logger.info("back to the welcome screen (%s), no session under way", reason.value)
         language = self.session.language
         heard = self.session.speech_mode or reason is SessionEnd.TIMEOUT
-        if self.session.active:
-            self._session_ended(self.session.report(self._clock()))
         self.session.wipe()
-        self.session.reduce_motion = self.config.display.reduce_motion
         self.speech.reset()
         for flow in self.flows:
             flow.forget()

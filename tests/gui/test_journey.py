@@ -153,6 +153,23 @@ def test_idle_warning_is_shown_spoken_extendable_then_wipes(pilot: KioskPilot) -
     assert pilot.kiosk.speech.history == ["Le temps est passé. Vos réponses sont effacées. Au revoir."]
 
 
+def test_a_kiosk_left_in_english_on_the_help_screen_greets_the_next_visitor_in_french(
+    pilot: KioskPilot,
+) -> None:
+    timeouts = pilot.config.timeouts
+    pilot.tap("lang_en")
+    pilot.tap("listen_toggle")
+    pilot.tap("bar_bigger")
+    pilot.tap("bar_help")
+    assert pilot.screen == "help" and not pilot.journey.session.active
+    said = len(pilot.kiosk.speech.history)
+    pilot.advance(timeouts.idle_seconds + timeouts.warning_seconds)
+    assert pilot.screen == "home"
+    assert "Touchez l'écran pour commencer" in " ".join(pilot.texts())
+    assert pilot.journey.session.untouched and pilot.kiosk.style.scale == 1.0
+    assert len(pilot.kiosk.speech.history) <= said, "nothing is said: nobody is there"
+
+
 def test_mediator_corner_pin_lockout_then_menu(pilot: KioskPilot, artifacts: Path) -> None:
     pilot.touch(5, PORTRAIT[1] - 5, hold=1.0)
     assert pilot.screen == "home", "a short press on the corner does nothing"
@@ -169,6 +186,8 @@ def test_mediator_corner_pin_lockout_then_menu(pilot: KioskPilot, artifacts: Pat
     pilot.tap("pin_ok")
     assert pilot.screen == "mediator_pin", "the right PIN is refused while locked"
     pilot.advance(300)
+    assert pilot.screen == "home", "a pad left untouched closes, as any screen outside a session"
+    pilot.touch(5, PORTRAIT[1] - 5, hold=pilot.config.mediator.long_press_seconds + 0.3)
     for digit in "2468":
         pilot.tap(f"pin_{digit}")
     assert not any("2468" in text for text in pilot.texts())

@@ -107,6 +107,7 @@ class Harness:
 
     def tap(self, action_id: str) -> None:
         """Use the button ``action_id`` of the current page (or of the bar), as a finger would."""
+        self.journey.activity()  # as the app does on every touch, before the button acts
         presentation = self.journey.presentation
         for action in (*presentation.bar,):
             if action.id == action_id:
