@@ -260,7 +260,8 @@ class SentEvents:
 
 class MemoryLog:
     """Writes a breakdown of the kiosk's memory (kiosk.testing.memory) every ``every`` sessions,
-    one JSON line each: where a step in the resident memory comes from."""
+    one JSON line each, with the taps and keys of the last session: where a step in the resident
+    memory comes from, and (``every`` 1) which session made it."""
 
     def __init__(self, path: Path, every: int) -> None:
         self.every = every
@@ -321,6 +322,8 @@ class Citizen:
         self._device_tap = False
         #: The last tap or key, named: the slowest are named in the report, a crash says after which.
         self.last_action = ""
+        #: The session's taps and keys, named (the memory log says what a session did).
+        self.trail: list[str] = []
         self._active = pilot.journey.session.active
         pilot.touch = self.touch  # type: ignore[method-assign]
 
@@ -384,6 +387,7 @@ class Citizen:
     def tap(self, target: str) -> None:
         self._device_tap = target in DEVICE_TAPS
         self.last_action = f"{target} on {self.screen}"
+        self.trail.append(self.last_action)
         try:
             self.pilot.tap(target)
         finally:
@@ -391,6 +395,7 @@ class Citizen:
 
     def key(self, name: str) -> None:
         self.last_action = f"key {name} on {self.screen}"
+        self.trail.append(self.last_action)
         started = time.perf_counter()
         self.pilot.send_key(name)
         self._first_frame(started)
@@ -853,6 +858,7 @@ class Run:
         try:
             citizen = self.citizen or self.open_kiosk()
             citizen.actions = 0
+            citizen.trail.clear()
             with self.faults.broker_down(index):
                 killed = self.faults.speech_killed(index, citizen)
                 kind = one_session(citizen, self.faults)
@@ -934,7 +940,8 @@ def run_soak(
             if index + 1 == max(1, sessions // 10):
                 run.figures.rss_at_10_percent_mb = rss_mb()
             if memory_log is not None and (index + 1) % memory_log.every == 0:
-                memory_log.write(memory.reading(index + 1, rss_mb()))
+                trail = run.citizen.trail if run.citizen is not None else []
+                memory_log.write({**memory.reading(index + 1, rss_mb()), "last_session": trail})
             if progress is not None and (index + 1) % max(1, sessions // 20) == 0:
                 progress(progress_line(run, sessions, time.monotonic() - started))
             if pause is not None and pause.is_set():
