@@ -33,7 +33,7 @@ from kiosk.content import DEFAULT_CONTENT_DIR, ContentLibrary  # noqa: E402
 from kiosk.display import desktop_size, drawn_in_software, fit_window, renderer  # noqa: E402
 from kiosk.fleet_link import FleetLink  # noqa: E402
 from kiosk.hardware import build_card_reader, build_health_monitor, build_printer  # noqa: E402
-from kiosk.heap import give_back_free_memory, set_aside_startup_objects  # noqa: E402
+from kiosk.heap import give_back_free_memory, map_large_blocks_apart, set_aside_startup_objects  # noqa: E402
 from kiosk.journey.context import SessionEnd  # noqa: E402
 from kiosk.journey.journey import Journey, Presentation, Services  # noqa: E402
 from kiosk.journey.mediator import Device, DeviceState, DeviceStatus  # noqa: E402
@@ -311,6 +311,7 @@ def assemble(
     choice_pause_ms: int = CHOICE_PAUSE_MS,
 ) -> Kiosk:
     """Build and wire the whole kiosk on the current Kivy window."""
+    map_large_blocks_apart()
     speech = SpeechManager(speech_engine or create_engine())
     return Kiosk(
         config, speech, build_printer(config), build_card_reader(config), clock, on_quit, choice_pause_ms
