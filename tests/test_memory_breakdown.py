@@ -53,12 +53,12 @@ def test_the_c_allocator_counts_a_large_block_apart() -> None:
     del block
 
 
-class Marker:
+class CountedByTheBreakdown:
     pass
 
 
 def test_the_objects_made_since_start_are_counted_by_type() -> None:
-    markers = [Marker() for _ in range(200_000)]
+    markers = [CountedByTheBreakdown() for _ in range(200_000)]
     counts = memory.object_types(top=3)
-    assert counts["Marker"] == len(markers)
+    assert counts["CountedByTheBreakdown"] == len(markers)
     assert counts["(all)"] >= len(markers) and len(counts) == 4
