@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import gc
-from collections.abc import Callable
+from typing import Any
 
 #: glibc's ``mallopt`` parameter for the size from which blocks are mapped apart (malloc.h).
 _M_MMAP_THRESHOLD = -3
@@ -45,7 +45,7 @@ def give_back_free_memory() -> bool:
     free pages inside the arenas too, in a few milliseconds: the kiosk calls it at the end of
     each session, once the welcome screen is drawn.
     """
-    trim = _malloc_trim()
+    trim = glibc_function("malloc_trim")
     if trim is None:
         return False
     trim(0)
@@ -64,23 +64,16 @@ def map_large_blocks_apart(threshold: int = MMAP_THRESHOLD) -> bool:
     arenas 62–75 MB instead of 77–105, and the median resident memory 9.5 MB lower
     (docs/benchmarks.md).
     """
-    mallopt = _mallopt()
+    mallopt = glibc_function("mallopt")
     if mallopt is None:
         return False
     return bool(mallopt(_M_MMAP_THRESHOLD, threshold))
 
 
 @functools.cache
-def _mallopt() -> Callable[[int, int], int] | None:
+def glibc_function(name: str) -> Any:
+    """The C library's function ``name`` (a ctypes function), or None without it (not glibc)."""
     try:
-        return ctypes.CDLL(None).mallopt  # type: ignore[no-any-return]
-    except (AttributeError, OSError):
-        return None
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+        return getattr(ctypes.CDLL(None), name)
     except (AttributeError, OSError):
         return None

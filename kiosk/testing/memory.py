@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import functools
 import gc
 import re
 import sys
@@ -11,6 +10,8 @@ import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from kiosk.heap import glibc_function
 
 #: A mapping's first line in /proc/PID/smaps: address range, permissions, offset, device, inode, path.
 _MAPPING = re.compile(r"^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$")
@@ -72,9 +73,10 @@ def resident_by_kind(smaps: str) -> dict[str, float]:
 def c_allocator() -> dict[str, float] | None:
     """glibc's view of the C heap, MB: ``in_use`` and ``free`` inside its arenas, ``mapped``
     for the large blocks it maps apart; None without glibc's ``mallinfo2``."""
-    mallinfo2 = _mallinfo2()
+    mallinfo2 = glibc_function("mallinfo2")
     if mallinfo2 is None:
         return None
+    mallinfo2.restype = _MallInfo2
     info = mallinfo2()
     return {
         "arenas": round(info.arena / 2**20, 1),
@@ -82,17 +84,6 @@ def c_allocator() -> dict[str, float] | None:
         "free": round(info.fordblks / 2**20, 1),
         "mapped": round(info.hblkhd / 2**20, 1),
     }
-
-
-@functools.cache
-def _mallinfo2() -> Any:
-    try:
-        function = ctypes.CDLL(None).mallinfo2
-    except (AttributeError, OSError):
-        return None
-    function.restype = _MallInfo2
-    function.argtypes = []
-    return function
 
 
 def object_types(top: int = TOP_TYPES) -> dict[str, int]:
