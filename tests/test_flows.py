@@ -211,6 +211,13 @@ def test_an_untouched_welcome_screen_is_left_alone(harness: Harness) -> None:
     assert len(harness.presented) == drawn, "nothing to wipe: the screen is not drawn again"
 
 
+def test_the_maintenance_screen_is_home_and_left_alone(harness: Harness) -> None:
+    assert harness.journey.fleet.enter_maintenance()
+    drawn = len(harness.presented)
+    harness.advance(3600)
+    assert harness.screen == "maintenance" and len(harness.presented) == drawn
+
+
 def test_the_mediators_menu_left_open_outside_a_session_closes(harness: Harness) -> None:
     harness.journey.activity()
     harness.journey.mediator.open()

@@ -91,7 +91,8 @@ class IdleFlow:
         nobody has touched the kiosk for ``unattended_seconds``, the kiosk is wiped as at a
         session's end (a voice that failed meanwhile is given back), with nothing said."""
         context = self._context
-        if context.router.screen is ScreenName.HOME and context.session.untouched:
+        # The home location: the welcome screen, or the maintenance screen in its place.
+        if context.router.location == context.router.home and context.session.untouched:
             return
         if context.clock() - self._last_touch >= self.unattended_seconds:
             self._end_session(SessionEnd.UNATTENDED)
