@@ -91,10 +91,11 @@ class IdleFlow:
         nobody has touched the kiosk for ``unattended_seconds``, the kiosk is wiped as at a
         session's end (a voice that failed meanwhile is given back), with nothing said."""
         context = self._context
-        # The home location: the welcome screen, or the maintenance screen in its place.
-        if context.router.location == context.router.home and context.session.untouched:
+        # The clock first: this runs a few times a second on the UI thread.
+        if context.clock() - self._last_touch < self.unattended_seconds:
             return
-        if context.clock() - self._last_touch >= self.unattended_seconds:
+        # The home location: the welcome screen, or the maintenance screen in its place.
+        if context.router.location != context.router.home or not context.session.untouched:
             self._end_session(SessionEnd.UNATTENDED)
 
     def forget(self) -> None:
