@@ -282,7 +282,7 @@ class Kiosk:
 
     def press(self, key: str) -> None:
         """A keypad key, by name: up down left right enter back help volume_up volume_down."""
-        self.journey.keypad_used()
+        self.journey.keypad_used(key)
         if key in FOCUS_KEYS:
             focused = self.root.move_focus(FOCUS_KEYS[key])
             if focused is not None:

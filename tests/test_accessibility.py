@@ -119,6 +119,25 @@ def test_the_help_key_once_says_the_screen_again(harness: Harness) -> None:
     assert harness.screen == "catalogue" and not harness.help.sent, "two presses 3 s apart are not a call"
 
 
+# Row 5: help, another key or a touch, help: however fast, that is not "twice in a row".
+@pytest.mark.parametrize("between", ["down", "enter", "touch"])
+def test_help_then_something_else_then_help_is_not_a_call(harness: Harness, between: str) -> None:
+    harness.journey.keypad_used("help")
+    harness.journey.key("help")
+    if between == "touch":
+        harness.journey.touched_screen()
+    else:
+        harness.journey.keypad_used(between)
+    harness.journey.keypad_used("help")
+    harness.journey.key("help")  # within 2 s of the first
+    assert harness.screen == "home" and not harness.help.sent
+    screen, hint = harness.spoken()[-2:]
+    assert screen[0].startswith("Bonjour"), "the second press says the screen again"
+    harness.journey.keypad_used("help")
+    harness.journey.key("help")
+    assert harness.screen == "help" and harness.help.sent, "two presses in a row still call"
+
+
 # Row 7: masked entry is never echoed.
 def test_pin_digits_are_never_spoken(harness: Harness) -> None:
     harness.tap("listen_toggle")

@@ -440,7 +440,7 @@ def test_the_focus_stays_on_a_control_that_keeps_the_screen(harness: Harness, co
 
 
 def test_a_keypad_user_hears_where_the_focus_starts(harness: Harness) -> None:
-    harness.journey.keypad_used()
+    harness.journey.keypad_used("help")
     harness.journey.keypad_help()  # speech on
     harness.tap("start")
     said = harness.spoken()[-1][0]

@@ -287,9 +287,13 @@ class Journey:
     def touched_screen(self) -> None:
         """A finger touched the screen: the keypad's focus ring is no longer needed."""
         self.session.keypad = False
+        self._help_pressed_at = None
 
-    def keypad_used(self) -> None:
-        """A keypad key was pressed: the focus ring shows from now on in this session."""
+    def keypad_used(self, key: str) -> None:
+        """The keypad's ``key`` was pressed: the focus ring shows from now on in this session."""
+        if key != "help":
+            # Help, another key, help: not "twice in a row", however fast the hands.
+            self._help_pressed_at = None
         if not self.session.keypad:
             self.session.keypad = True
             self.session.statistics.features.add("keypad")
