@@ -131,7 +131,7 @@ def test_help_then_something_else_then_help_is_not_a_call(harness: Harness, betw
     harness.journey.keypad_used("help")
     harness.journey.key("help")  # within 2 s of the first
     assert harness.screen == "home" and not harness.help.sent
-    screen, hint = harness.spoken()[-2:]
+    screen, _hint = harness.spoken()[-2:]
     assert screen[0].startswith("Bonjour"), "the second press says the screen again"
     harness.journey.keypad_used("help")
     harness.journey.key("help")
