@@ -6,11 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kivy.animation import Animation
 from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
-from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
+from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
@@ -22,6 +23,25 @@ Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 #: The bar's buttons, left to right; the same on every screen.
 BAR_IDS = ("bar_home", "bar_back", "bar_listen", "bar_help", "bar_bigger")
+#: How long a new screen takes to fade in, when a citizen turned animations on.
+FADE_SECONDS = 0.25
+
+
+def fade_in(screen: Widget, animate: bool) -> None:
+    """Show ``screen`` at once, or fading in from the background over ``FADE_SECONDS``.
+
+    Kivy's FadeTransition draws both screens into two window-sized framebuffers and a shader
+    at every swap: with the software renderer, each swap took 100–150 ms instead of 50–70, and
+    every burst of fades kept 5–10 MB more of the graphics driver's memory for good (the long
+    soak's memory step, docs/benchmarks.md). Fading the new screen's opacity draws nothing
+    off-screen.
+    """
+    Animation.cancel_all(screen, "opacity")
+    if animate:
+        screen.opacity = 0
+        Animation(opacity=1, duration=FADE_SECONDS).start(screen)
+    else:
+        screen.opacity = 1
 
 
 class MediatorCorner(Widget):
@@ -91,14 +111,16 @@ class KioskRoot(FloatLayout):
 
         ``focus``: the id of the control the keypad focus goes to; None keeps it on the same
         control (or at the same place, when that control is gone).
-        ``animate`` fades between screens (0.25 s, no flashing); off unless a citizen asks for it.
+        ``animate`` fades a new screen in (``FADE_SECONDS``, no flashing); off unless a citizen
+        asks for it.
         """
-        self.manager.transition = FadeTransition(duration=0.25) if animate else NoTransition()
         screen = self.screen if page.name == self.page_name else self._spare(screen_class(page.name))
         kept = self.focused.action_id if focus is None and self.focused is not None else focus
         screen.show(page, self.dispatcher)
         for button, action in zip(self.bar, bar, strict=True):
             show_action(button, action, self.dispatcher)
+        if screen is not self.manager.current_screen:
+            fade_in(screen, animate)
         self.manager.current = screen.name
         self.page_name = page.name
         self.show_focus = show_focus

@@ -154,6 +154,32 @@ def test_the_focus_ring_is_drawn_around_the_focused_control_only(pilot: KioskPil
 
 
 # Row 5: plugging a headset on the welcome screen turns speech on.
+# Row 26: the fade a citizen may turn on brings the new screen in; it draws nothing off-screen.
+def test_the_fade_a_citizen_turns_on_brings_the_new_screen_in_over_the_background(pilot: KioskPilot) -> None:
+    from kivy.graphics import Fbo
+    from kivy.uix.screenmanager import NoTransition
+
+    root = pilot.kiosk.root
+    pilot.tap("settings")
+    seen: dict[str, list[float]] = {screen.name: [] for screen in root.manager.screens}
+    for screen in root.manager.screens:
+        screen.bind(opacity=lambda shown, value: seen[shown.name].append(value))
+    pilot.tap("settings_done")
+    assert not any(seen.values()), "a screen faded while the citizen had not asked for it"
+
+    pilot.tap("settings")
+    pilot.tap("motion")
+    left = root.manager.current_screen
+    pilot.tap("settings_done")
+    shown = root.manager.current_screen
+    assert shown is not left and not seen[left.name]
+    fade = seen[shown.name]
+    assert fade[0] == 0 and fade[-1] == 1 and len(fade) > 2, fade
+    assert fade == sorted(fade), "the fade goes one way, without a flash"
+    assert isinstance(root.manager.transition, NoTransition)
+    assert not [item for item in root.manager.canvas.children if isinstance(item, Fbo)]
+
+
 def test_plugging_a_headset_turns_speech_on(pilot: KioskPilot) -> None:
     pilot.plug_headset()
     assert pilot.journey.session.speech_mode
