@@ -31,10 +31,10 @@ def fade_in(screen: Widget, animate: bool) -> None:
     """Show ``screen`` at once, or fading in from the background over ``FADE_SECONDS``.
 
     Kivy's FadeTransition draws both screens into two window-sized framebuffers and a shader
-    at every swap: with the software renderer, each swap took 100–150 ms instead of 50–70, and
-    every burst of fades kept 5–10 MB more of the graphics driver's memory for good (the long
+    at every swap: with the software renderer, each swap took 70–150 ms instead of 45–75, and
+    every burst of fades kept 5–11 MB more of the graphics driver's memory for good (the long
     soak's memory step, docs/benchmarks.md). Fading the new screen's opacity draws nothing
-    off-screen.
+    off-screen and holds nothing.
     """
     Animation.cancel_all(screen, "opacity")
     if animate:
